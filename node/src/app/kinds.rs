@@ -1,0 +1,375 @@
+//! How each ValueFlows record is stored: its kind name, the references it makes (checked
+//! on write, indexed for inverse relations) and the terms filters look up.
+
+use serde::{Serialize, de::DeserializeOwned};
+use uuid::Uuid;
+use valueflows_model as vf;
+
+use crate::error::AppError;
+
+/// Record kind names, as stored and as carried in ops.
+pub mod kind {
+    /// A person agent.
+    pub const PERSON: &str = "Person";
+    /// An organization agent.
+    pub const ORGANIZATION: &str = "Organization";
+    /// An agent relationship.
+    pub const AGENT_RELATIONSHIP: &str = "AgentRelationship";
+    /// An agent relationship role.
+    pub const AGENT_RELATIONSHIP_ROLE: &str = "AgentRelationshipRole";
+    /// A unit of measure.
+    pub const UNIT: &str = "Unit";
+    /// A place.
+    pub const SPATIAL_THING: &str = "SpatialThing";
+    /// A resource specification.
+    pub const RESOURCE_SPECIFICATION: &str = "ResourceSpecification";
+    /// A process specification.
+    pub const PROCESS_SPECIFICATION: &str = "ProcessSpecification";
+    /// A process.
+    pub const PROCESS: &str = "Process";
+    /// An economic event.
+    pub const ECONOMIC_EVENT: &str = "EconomicEvent";
+    /// An economic resource (descriptive fields; quantities are derived).
+    pub const ECONOMIC_RESOURCE: &str = "EconomicResource";
+
+    /// Both agent kinds.
+    pub const AGENTS: &[&str] = &[PERSON, ORGANIZATION];
+}
+
+/// A reference from one record to another, checked to exist when written.
+#[derive(Clone, Debug)]
+pub struct Ref {
+    /// The referencing field, GraphQL spelling.
+    pub field: &'static str,
+    /// The referenced id.
+    pub id: Uuid,
+    /// Kinds the referenced record may have.
+    pub kinds: &'static [&'static str],
+}
+
+/// A record type the node stores.
+pub trait Record: Serialize + DeserializeOwned + Send + Sync + 'static {
+    /// The kind this record is stored as.
+    fn kind(&self) -> &'static str;
+    /// The record's id.
+    fn id(&self) -> Uuid;
+    /// The records it refers to.
+    fn refs(&self) -> Vec<Ref>;
+    /// Non-reference facts filters look up (`action`, `classifiedAs`, times, text).
+    fn terms(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
+    /// Rules checked before any write.
+    fn validate(&self) -> Result<(), AppError> {
+        Ok(())
+    }
+}
+
+fn r<I: Into<Uuid>>(field: &'static str, id: I, kinds: &'static [&'static str]) -> Ref {
+    Ref { field, id: id.into(), kinds }
+}
+
+fn opt<I: Into<Uuid> + Copy>(out: &mut Vec<Ref>, field: &'static str, id: Option<I>, kinds: &'static [&'static str]) {
+    if let Some(id) = id {
+        out.push(r(field, id, kinds));
+    }
+}
+
+fn text_terms(out: &mut Vec<(String, String)>, parts: &[Option<&str>]) {
+    let text: Vec<String> = parts.iter().flatten().map(|s| s.to_lowercase()).collect();
+    if !text.is_empty() {
+        out.push(("text".to_owned(), text.join("\n")));
+    }
+}
+
+impl Record for vf::Agent {
+    fn kind(&self) -> &'static str {
+        match self.kind {
+            vf::AgentKind::Person => kind::PERSON,
+            vf::AgentKind::Organization => kind::ORGANIZATION,
+        }
+    }
+    fn id(&self) -> Uuid {
+        self.id.uuid()
+    }
+    fn refs(&self) -> Vec<Ref> {
+        let mut out = Vec::new();
+        opt(&mut out, "primaryLocation", self.primary_location.map(|i| i.uuid()), &[kind::SPATIAL_THING]);
+        out
+    }
+    fn terms(&self) -> Vec<(String, String)> {
+        let mut out: Vec<_> = self.classified_as.iter().map(|c| ("classifiedAs".to_owned(), c.clone())).collect();
+        text_terms(&mut out, &[Some(&self.name), self.note.as_deref()]);
+        out
+    }
+    fn validate(&self) -> Result<(), AppError> {
+        Ok(self.validate()?)
+    }
+}
+
+impl Record for vf::AgentRelationshipRole {
+    fn kind(&self) -> &'static str {
+        kind::AGENT_RELATIONSHIP_ROLE
+    }
+    fn id(&self) -> Uuid {
+        self.id.uuid()
+    }
+    fn refs(&self) -> Vec<Ref> {
+        Vec::new()
+    }
+    fn validate(&self) -> Result<(), AppError> {
+        Ok(self.validate()?)
+    }
+}
+
+impl Record for vf::AgentRelationship {
+    fn kind(&self) -> &'static str {
+        kind::AGENT_RELATIONSHIP
+    }
+    fn id(&self) -> Uuid {
+        self.id.uuid()
+    }
+    fn refs(&self) -> Vec<Ref> {
+        let mut out = vec![
+            r("subject", self.subject.uuid(), kind::AGENTS),
+            r("object", self.object.uuid(), kind::AGENTS),
+            r("relationship", self.relationship.uuid(), &[kind::AGENT_RELATIONSHIP_ROLE]),
+        ];
+        out.extend(self.in_scope_of.iter().map(|a| r("inScopeOf", a.uuid(), kind::AGENTS)));
+        out
+    }
+}
+
+impl Record for vf::Unit {
+    fn kind(&self) -> &'static str {
+        kind::UNIT
+    }
+    fn id(&self) -> Uuid {
+        self.id.uuid()
+    }
+    fn refs(&self) -> Vec<Ref> {
+        Vec::new()
+    }
+    fn validate(&self) -> Result<(), AppError> {
+        Ok(self.validate()?)
+    }
+}
+
+impl Record for vf::SpatialThing {
+    fn kind(&self) -> &'static str {
+        kind::SPATIAL_THING
+    }
+    fn id(&self) -> Uuid {
+        self.id.uuid()
+    }
+    fn refs(&self) -> Vec<Ref> {
+        Vec::new()
+    }
+    fn validate(&self) -> Result<(), AppError> {
+        Ok(self.validate()?)
+    }
+}
+
+impl Record for vf::ResourceSpecification {
+    fn kind(&self) -> &'static str {
+        kind::RESOURCE_SPECIFICATION
+    }
+    fn id(&self) -> Uuid {
+        self.id.uuid()
+    }
+    fn refs(&self) -> Vec<Ref> {
+        let mut out = Vec::new();
+        opt(&mut out, "defaultUnitOfResource", self.default_unit_of_resource.map(|i| i.uuid()), &[kind::UNIT]);
+        opt(&mut out, "defaultUnitOfEffort", self.default_unit_of_effort.map(|i| i.uuid()), &[kind::UNIT]);
+        out
+    }
+    fn terms(&self) -> Vec<(String, String)> {
+        self.resource_classified_as.iter().map(|c| ("resourceClassifiedAs".to_owned(), c.clone())).collect()
+    }
+    fn validate(&self) -> Result<(), AppError> {
+        Ok(self.validate()?)
+    }
+}
+
+impl Record for vf::ProcessSpecification {
+    fn kind(&self) -> &'static str {
+        kind::PROCESS_SPECIFICATION
+    }
+    fn id(&self) -> Uuid {
+        self.id.uuid()
+    }
+    fn refs(&self) -> Vec<Ref> {
+        Vec::new()
+    }
+    fn validate(&self) -> Result<(), AppError> {
+        Ok(self.validate()?)
+    }
+}
+
+impl Record for vf::Process {
+    fn kind(&self) -> &'static str {
+        kind::PROCESS
+    }
+    fn id(&self) -> Uuid {
+        self.id.uuid()
+    }
+    fn refs(&self) -> Vec<Ref> {
+        let mut out = Vec::new();
+        opt(&mut out, "basedOn", self.based_on.map(|i| i.uuid()), &[kind::PROCESS_SPECIFICATION]);
+        out.extend(self.in_scope_of.iter().map(|a| r("inScopeOf", a.uuid(), kind::AGENTS)));
+        out
+    }
+    fn terms(&self) -> Vec<(String, String)> {
+        let mut out: Vec<_> = self.classified_as.iter().map(|c| ("classifiedAs".to_owned(), c.clone())).collect();
+        out.push(("finished".to_owned(), self.finished.to_string()));
+        if let Some(t) = self.has_beginning.or(self.has_end) {
+            out.push(("time".to_owned(), t.to_rfc3339()));
+        }
+        if let Some(t) = self.has_end.or(self.has_beginning) {
+            out.push(("timeEnd".to_owned(), t.to_rfc3339()));
+        }
+        text_terms(&mut out, &[Some(&self.name), self.note.as_deref()]);
+        out
+    }
+    fn validate(&self) -> Result<(), AppError> {
+        Ok(self.validate()?)
+    }
+}
+
+impl Record for vf::EconomicEvent {
+    fn kind(&self) -> &'static str {
+        kind::ECONOMIC_EVENT
+    }
+    fn id(&self) -> Uuid {
+        self.id.uuid()
+    }
+    fn refs(&self) -> Vec<Ref> {
+        let mut out =
+            vec![r("provider", self.provider.uuid(), kind::AGENTS), r("receiver", self.receiver.uuid(), kind::AGENTS)];
+        opt(
+            &mut out,
+            "resourceInventoriedAs",
+            self.resource_inventoried_as.map(|i| i.uuid()),
+            &[kind::ECONOMIC_RESOURCE],
+        );
+        opt(
+            &mut out,
+            "toResourceInventoriedAs",
+            self.to_resource_inventoried_as.map(|i| i.uuid()),
+            &[kind::ECONOMIC_RESOURCE],
+        );
+        opt(
+            &mut out,
+            "resourceConformsTo",
+            self.resource_conforms_to.map(|i| i.uuid()),
+            &[kind::RESOURCE_SPECIFICATION],
+        );
+        opt(&mut out, "triggeredBy", self.triggered_by.map(|i| i.uuid()), &[kind::ECONOMIC_EVENT]);
+        opt(&mut out, "corrects", self.corrects.map(|i| i.uuid()), &[kind::ECONOMIC_EVENT]);
+        opt(&mut out, "atLocation", self.at_location.map(|i| i.uuid()), &[kind::SPATIAL_THING]);
+        opt(&mut out, "toLocation", self.to_location.map(|i| i.uuid()), &[kind::SPATIAL_THING]);
+        opt(&mut out, "inputOf", self.input_of.map(|i| i.uuid()), &[kind::PROCESS]);
+        opt(&mut out, "outputOf", self.output_of.map(|i| i.uuid()), &[kind::PROCESS]);
+        for (field, m) in
+            [("resourceQuantity.hasUnit", &self.resource_quantity), ("effortQuantity.hasUnit", &self.effort_quantity)]
+        {
+            if let Some(u) = m.as_ref().and_then(|m| m.has_unit) {
+                out.push(r(field, u.uuid(), &[kind::UNIT]));
+            }
+        }
+        out.extend(self.in_scope_of.iter().map(|a| r("inScopeOf", a.uuid(), kind::AGENTS)));
+        out
+    }
+    fn terms(&self) -> Vec<(String, String)> {
+        let mut out = vec![
+            ("action".to_owned(), self.action.id().to_owned()),
+            ("time".to_owned(), self.effective_time().to_rfc3339()),
+        ];
+        out.extend(self.resource_classified_as.iter().map(|c| ("resourceClassifiedAs".to_owned(), c.clone())));
+        text_terms(&mut out, &[self.note.as_deref()]);
+        out
+    }
+}
+
+impl Record for vf::EconomicResource {
+    fn kind(&self) -> &'static str {
+        kind::ECONOMIC_RESOURCE
+    }
+    fn id(&self) -> Uuid {
+        self.id.uuid()
+    }
+    fn refs(&self) -> Vec<Ref> {
+        let mut out = Vec::new();
+        opt(&mut out, "conformsTo", self.conforms_to.map(|i| i.uuid()), &[kind::RESOURCE_SPECIFICATION]);
+        opt(&mut out, "unitOfEffort", self.unit_of_effort.map(|i| i.uuid()), &[kind::UNIT]);
+        opt(&mut out, "initialContainedIn", self.contained_in.map(|i| i.uuid()), &[kind::ECONOMIC_RESOURCE]);
+        opt(&mut out, "initialLocation", self.current_location.map(|i| i.uuid()), &[kind::SPATIAL_THING]);
+        out
+    }
+    fn terms(&self) -> Vec<(String, String)> {
+        let mut out: Vec<_> = self.classified_as.iter().map(|c| ("classifiedAs".to_owned(), c.clone())).collect();
+        if let Some(t) = &self.tracking_identifier {
+            out.push(("trackingIdentifier".to_owned(), t.clone()));
+        }
+        text_terms(&mut out, &[self.name.as_deref(), self.note.as_deref(), self.tracking_identifier.as_deref()]);
+        out
+    }
+}
+
+/// Index facts of a resource's derived state (`state.*` fields), rewritten when it changes.
+pub fn state_terms(state: &vf::ResourceState) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut put = |f: &str, v: Option<String>| {
+        if let Some(v) = v {
+            out.push((format!("state.{f}"), v));
+        }
+    };
+    put("primaryAccountable", state.primary_accountable.map(|i| i.to_string()));
+    put("currentLocation", state.current_location.map(|i| i.to_string()));
+    put("containedIn", state.contained_in.map(|i| i.to_string()));
+    put("stage", state.stage.map(|i| i.to_string()));
+    out
+}
+
+/// A record ready to be written: body and index facts.
+#[derive(Clone, Debug)]
+pub struct Draft {
+    /// Kind name.
+    pub kind: &'static str,
+    /// Record id.
+    pub id: Uuid,
+    /// JSON body.
+    pub body: serde_json::Value,
+    /// References to check.
+    pub refs: Vec<Ref>,
+    /// Index facts (references included).
+    pub index: Vec<(String, String)>,
+}
+
+impl Draft {
+    /// Validates `rec` and turns it into a draft.
+    pub fn of<T: Record>(rec: &T) -> Result<Draft, AppError> {
+        rec.validate()?;
+        let body = serde_json::to_value(rec)?;
+        if let Some(field) = nul_field(&body, "") {
+            return Err(AppError::invalid(field.clone(), format!("`{field}` contains a NUL character")));
+        }
+        let refs = rec.refs();
+        let mut index: Vec<(String, String)> = refs.iter().map(|r| (r.field.to_owned(), r.id.to_string())).collect();
+        index.extend(rec.terms());
+        Ok(Draft { kind: rec.kind(), id: rec.id(), body, refs, index })
+    }
+}
+
+/// The path of the first string in `v` holding a NUL (which PostgreSQL text cannot store).
+fn nul_field(v: &serde_json::Value, path: &str) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) if s.contains('\0') => Some(path.to_owned()),
+        serde_json::Value::Array(a) => a.iter().find_map(|x| nul_field(x, path)),
+        serde_json::Value::Object(o) => o.iter().find_map(|(k, x)| {
+            let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+            nul_field(x, &p)
+        }),
+        _ => None,
+    }
+}

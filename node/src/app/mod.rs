@@ -1,0 +1,220 @@
+//! Use cases: the only layer that talks to the store and signs ops. GraphQL and the CLI
+//! call it; it never sees HTTP or GraphQL types.
+
+pub mod flow;
+pub mod kinds;
+pub mod observation;
+pub mod writer;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use sea_orm::{ConnectionTrait, TransactionTrait};
+use uuid::Uuid;
+use valueflows_federation::{Did, NodeKey};
+use valueflows_model as vf;
+
+use crate::auth::Authority;
+use crate::config::Config;
+use crate::error::AppError;
+use crate::store::{Store, entity::record, records};
+use kinds::{Draft, Record};
+use writer::{Command, DeleteTarget, Outcome, Writer, WriterParts};
+
+/// File name of the node key in the data directory.
+pub const KEY_FILE: &str = "node.key";
+const SELF_AGENT: &str = "self_agent";
+
+/// A running node's application core.
+#[derive(Clone, Debug)]
+pub struct App {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    store: Store,
+    key: Arc<NodeKey>,
+    did: Did,
+    authority: Authority,
+    writer: Writer,
+    self_agent: vf::AgentId,
+    config: Config,
+}
+
+/// Loads the node key from `data_dir`, creating it (mode 0600) on first use.
+pub fn load_or_create_key(data_dir: &Path) -> anyhow::Result<NodeKey> {
+    use anyhow::Context;
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
+    let path = data_dir.join(KEY_FILE);
+    if path.exists() {
+        let pem = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        return NodeKey::from_pkcs8_pem(&pem).with_context(|| format!("{} is not a valid node key", path.display()));
+    }
+    let key = NodeKey::generate();
+    let pem = key.to_pkcs8_pem().context("cannot encode the node key")?;
+    write_private(&path, pem.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(key)
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::write(path, bytes)
+}
+
+impl App {
+    /// Opens the node: key, database (migrated), writer, and its own Organization agent,
+    /// created with the first op of its feed when missing.
+    pub async fn open(config: Config) -> anyhow::Result<App> {
+        let key = Arc::new(load_or_create_key(&config.data_dir)?);
+        let url = config.effective_database_url();
+        let store = Store::open(&url, config.storage.sqlite_synchronous, config.storage.max_connections)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot open database {}: {e}", redact(&url)))?;
+        let writer =
+            Writer::spawn(WriterParts { db: store.db().clone(), key: key.clone(), batch: config.storage.write_batch });
+        let self_agent = match records::meta(store.db(), SELF_AGENT).await? {
+            Some(id) => vf::AgentId::parse(&id)?,
+            None => {
+                let id = vf::AgentId::new(Uuid::now_v7());
+                let org = vf::Agent {
+                    id,
+                    kind: vf::AgentKind::Organization,
+                    name: config.name.clone().unwrap_or_else(|| "vf-node".to_owned()),
+                    image: None,
+                    note: Some(format!("The organization running node {}", key.did())),
+                    primary_location: None,
+                    classified_as: Vec::new(),
+                };
+                writer.submit(Command::Create(Draft::of(&org)?), id).await?;
+                records::set_meta(store.db(), SELF_AGENT, &id.to_string()).await?;
+                id
+            }
+        };
+        let did = key.did();
+        let authority = Authority::new(&key)?;
+        Ok(App { inner: Arc::new(Inner { store, key, did, authority, writer, self_agent, config }) })
+    }
+
+    /// The node's configuration.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The node's DID.
+    pub fn did(&self) -> &Did {
+        &self.inner.did
+    }
+
+    /// The node's own Organization agent.
+    pub fn self_agent(&self) -> vf::AgentId {
+        self.inner.self_agent
+    }
+
+    /// Token issuer and checker.
+    pub fn authority(&self) -> &Authority {
+        &self.inner.authority
+    }
+
+    /// The store (for readiness checks and reads).
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The signing key.
+    pub fn key(&self) -> &NodeKey {
+        &self.inner.key
+    }
+
+    // ----- writes -------------------------------------------------------------------
+
+    /// Creates a record; returns its id once committed.
+    pub async fn create<T: Record>(&self, rec: &T, author: vf::AgentId) -> Result<Uuid, AppError> {
+        let out = self.inner.writer.submit(Command::Create(Draft::of(rec)?), author).await?;
+        first(out)
+    }
+
+    /// Revises the record whose current revision is `revision_id` with `change`.
+    pub async fn update<T, F>(
+        &self,
+        kinds: &'static [&'static str],
+        revision_id: Uuid,
+        change: F,
+        author: vf::AgentId,
+    ) -> Result<Uuid, AppError>
+    where
+        T: Record,
+        F: FnOnce(T) -> Result<T, AppError> + Send + 'static,
+    {
+        let revise = Box::new(move |m: &record::Model| {
+            let current: T = observation::parse(m)?;
+            Draft::of(&change(current)?)
+        });
+        let out = self.inner.writer.submit(Command::Update { kinds, revision_id, revise }, author).await?;
+        first(out)
+    }
+
+    /// Retracts a record nothing refers to.
+    pub async fn delete(
+        &self,
+        kinds: &'static [&'static str],
+        target: DeleteTarget,
+        author: vf::AgentId,
+    ) -> Result<bool, AppError> {
+        self.inner.writer.submit(Command::Delete { kinds, target }, author).await?;
+        Ok(true)
+    }
+
+    /// Records an economic event; returns `(event id, created resource id)`.
+    pub async fn record_event(
+        &self,
+        input: observation::EventInput,
+        author: vf::AgentId,
+    ) -> Result<(Uuid, Option<Uuid>), AppError> {
+        let out = self.inner.writer.submit(Command::RecordEvent(Box::new(input)), author).await?;
+        Ok((first(out.clone())?, out.ids.get(1).copied()))
+    }
+
+    /// Recomputes all derived state from the records; stores it when `apply`.
+    pub async fn rebuild(&self, apply: bool) -> Result<observation::RebuildReport, AppError> {
+        let txn = self.inner.store.db().begin().await?;
+        let report = observation::rebuild(&txn, apply).await?;
+        txn.commit().await?;
+        Ok(report)
+    }
+
+    // ----- reads --------------------------------------------------------------------
+
+    /// The database, for read queries.
+    pub fn db(&self) -> &impl ConnectionTrait {
+        self.inner.store.db()
+    }
+}
+
+fn first(out: Outcome) -> Result<Uuid, AppError> {
+    out.ids.first().copied().ok_or_else(|| AppError::Internal("a write produced no record".to_owned()))
+}
+
+/// Hides a password in a database URL.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}

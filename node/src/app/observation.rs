@@ -1,0 +1,197 @@
+//! Observation use cases: recording economic events and keeping resource state as the
+//! fold of those events (incrementally on write, from scratch on rebuild).
+
+use std::collections::{BTreeMap, HashMap};
+
+use sea_orm::ConnectionTrait;
+use uuid::Uuid;
+use valueflows_model as vf;
+
+use super::kinds::{Draft, kind, state_terms};
+use super::writer::WriteCtx;
+use crate::error::AppError;
+use crate::store::{entity::record, records};
+
+/// A `createEconomicEvent` request in domain form.
+#[derive(Clone, Debug)]
+pub struct EventInput {
+    /// The event.
+    pub event: vf::NewEconomicEvent,
+    /// The resource it creates, if any (`newInventoriedResource`).
+    pub new_resource: Option<vf::NewEconomicResource>,
+}
+
+/// Parses a stored body.
+pub fn parse<T: serde::de::DeserializeOwned>(m: &record::Model) -> Result<T, AppError> {
+    serde_json::from_str(&m.body)
+        .map_err(|e| AppError::Internal(format!("stored {} {} does not parse: {e}", m.kind, m.id)))
+}
+
+/// A resource's record and derived state, if it exists and is live.
+pub async fn resource_view<C: ConnectionTrait>(
+    db: &C,
+    id: Option<vf::ResourceId>,
+) -> Result<Option<vf::ResourceView>, AppError> {
+    let Some(id) = id else { return Ok(None) };
+    let Some(m) = records::get(db, id.uuid()).await?.filter(|m| !m.deleted && m.kind == kind::ECONOMIC_RESOURCE) else {
+        return Ok(None);
+    };
+    let resource: vf::EconomicResource = parse(&m)?;
+    let state = match records::states(db, &[id.uuid()]).await?.remove(&id.uuid()) {
+        Some(s) => serde_json::from_str(&s)?,
+        None => vf::ResourceState::new(&resource),
+    };
+    Ok(Some(vf::ResourceView { resource, state }))
+}
+
+/// The process specification each of `processes` is based on.
+async fn stages<C: ConnectionTrait>(
+    db: &C,
+    processes: impl IntoIterator<Item = vf::ProcessId>,
+) -> Result<HashMap<vf::ProcessId, vf::ProcessSpecificationId>, AppError> {
+    let ids: Vec<Uuid> = processes.into_iter().map(|p| p.uuid()).collect();
+    let mut out = HashMap::new();
+    for m in records::get_many(db, &ids).await? {
+        if m.kind == kind::PROCESS && !m.deleted {
+            let p: vf::Process = parse(&m)?;
+            if let Some(spec) = p.based_on {
+                out.insert(p.id, spec);
+            }
+        }
+    }
+    Ok(out)
+}
+
+async fn save_state<C: ConnectionTrait>(db: &C, state: &vf::ResourceState) -> Result<(), AppError> {
+    let id = state.resource.uuid();
+    records::put_state(db, id, serde_json::to_string(state)?).await?;
+    records::replace_index(db, id, "state.", &state_terms(state)).await?;
+    Ok(())
+}
+
+/// Records one event inside the writer's transaction; returns `[event id, created resource id?]`.
+pub async fn record_event(ctx: &mut WriteCtx<'_>, input: EventInput) -> Result<Vec<Uuid>, AppError> {
+    let res = resource_view(ctx.txn, input.event.resource_inventoried_as).await?;
+    let to_res = resource_view(ctx.txn, input.event.to_resource_inventoried_as).await?;
+    let corrected = match input.event.corrects {
+        Some(id) => records::get(ctx.txn, id.uuid())
+            .await?
+            .filter(|m| !m.deleted && m.kind == kind::ECONOMIC_EVENT)
+            .map(|m| parse::<vf::EconomicEvent>(&m))
+            .transpose()?,
+        None => None,
+    };
+    let event_id = vf::EventId::new(Uuid::now_v7());
+    let new_resource = input.new_resource.map(|r| (vf::ResourceId::new(Uuid::now_v7()), r));
+    let recorded = vf::EconomicEvent::record(
+        input.event,
+        event_id,
+        new_resource,
+        &vf::EventContext { resource: res.as_ref(), to_resource: to_res.as_ref(), corrected: corrected.as_ref() },
+    )?;
+
+    let mut states: BTreeMap<vf::ResourceId, vf::ResourceState> = BTreeMap::new();
+    for v in [res, to_res].into_iter().flatten() {
+        states.insert(v.resource.id, v.state);
+    }
+    let mut ids = vec![event_id.uuid()];
+    if let Some(created) = &recorded.created_resource {
+        // vf-graphql types `EconomicResource.conformsTo` as non-null: every resource needs one.
+        if created.conforms_to.is_none() {
+            return Err(AppError::invalid(
+                "newInventoriedResource.conformsTo",
+                "a new resource needs a resource specification: give `newInventoriedResource.conformsTo` or `event.resourceConformsTo`",
+            ));
+        }
+        let draft = Draft::of(created)?;
+        ctx.check_refs(&draft).await?;
+        ctx.put(draft, None, false).await?;
+        states.insert(created.id, vf::ResourceState::new(created));
+        ids.push(created.id.uuid());
+    }
+    let event = recorded.event;
+    let draft = Draft::of(&event)?;
+    ctx.check_refs(&draft).await?;
+    ctx.put(draft, None, false).await?;
+
+    let stage_map = stages(ctx.txn, event.output_of).await?;
+    let stage_of = |p: vf::ProcessId| stage_map.get(&p).copied();
+    for state in states.values_mut() {
+        state.apply(&event, &stage_of);
+        save_state(ctx.txn, state).await?;
+    }
+    Ok(ids)
+}
+
+/// The events that touch `resource`, as stored.
+async fn events_of<C: ConnectionTrait>(db: &C, resource: Uuid) -> Result<Vec<vf::EconomicEvent>, AppError> {
+    let key = vec![resource.to_string()];
+    let mut ids: Vec<Uuid> = Vec::new();
+    for field in ["resourceInventoriedAs", "toResourceInventoriedAs"] {
+        ids.extend(records::ids_where(db, &[kind::ECONOMIC_EVENT], field, &key).await?.into_iter().map(|(_, id)| id));
+    }
+    ids.sort();
+    ids.dedup();
+    records::get_many(db, &ids).await?.iter().filter(|m| !m.deleted).map(parse).collect()
+}
+
+/// The state of `resource` folded from scratch from its stored events.
+pub async fn fold_from_records<C: ConnectionTrait>(
+    db: &C,
+    resource: &vf::EconomicResource,
+) -> Result<vf::ResourceState, AppError> {
+    let events = events_of(db, resource.id.uuid()).await?;
+    let stage_map = stages(db, events.iter().filter_map(|e| e.output_of)).await?;
+    let stage_of = |p: vf::ProcessId| stage_map.get(&p).copied();
+    Ok(vf::fold(resource, &events, &stage_of))
+}
+
+/// Recomputes and stores one resource's state (after its descriptive record changed).
+pub async fn refold(ctx: &mut WriteCtx<'_>, id: Uuid) -> Result<(), AppError> {
+    let m = records::get(ctx.txn, id).await?.ok_or_else(|| AppError::NotFound(format!("no resource {id}")))?;
+    let resource: vf::EconomicResource = parse(&m)?;
+    let state = fold_from_records(ctx.txn, &resource).await?;
+    save_state(ctx.txn, &state).await
+}
+
+/// What `rebuild` found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RebuildReport {
+    /// Resources whose state was recomputed.
+    pub resources: usize,
+    /// Resources whose stored state differed from the recomputed one.
+    pub changed: Vec<Uuid>,
+}
+
+/// Recomputes every resource's state from its events; stores the result when `apply`.
+pub async fn rebuild<C: ConnectionTrait>(db: &C, apply: bool) -> Result<RebuildReport, AppError> {
+    let q = records::ListQuery { kinds: vec![kind::ECONOMIC_RESOURCE], filters: Vec::new() };
+    let mut report = RebuildReport::default();
+    let mut cursor = None;
+    loop {
+        let (page, more) = records::page(db, &q, records::PageWindow { forward: true, cursor, limit: 500 }).await?;
+        let ids: Vec<Uuid> = page.iter().map(|m| m.id).collect();
+        let stored = records::states(db, &ids).await?;
+        for m in &page {
+            let resource: vf::EconomicResource = parse(m)?;
+            let fresh = fold_from_records(db, &resource).await?;
+            let fresh_json = serde_json::to_value(&fresh)?;
+            let old_json = match stored.get(&m.id) {
+                Some(s) => Some(serde_json::from_str::<serde_json::Value>(s)?),
+                None => None,
+            };
+            report.resources += 1;
+            if old_json.as_ref() != Some(&fresh_json) {
+                report.changed.push(m.id);
+                if apply {
+                    save_state(db, &fresh).await?;
+                }
+            }
+        }
+        cursor = page.last().map(|m| m.id);
+        if !more {
+            break;
+        }
+    }
+    Ok(report)
+}

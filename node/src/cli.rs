@@ -1,0 +1,228 @@
+//! The `vf-node` command line: `init`, `serve`, `token`, `schema`, `rebuild`.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+
+use crate::app::App;
+use crate::auth::Scope;
+use crate::config::{CONFIG_FILE, Config};
+use crate::node::Node;
+
+/// A ValueFlows ledger node.
+#[derive(Parser, Debug)]
+#[command(name = "vf-node", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Create the node (key, config, its own Organization agent); prints its DID last.
+    Init {
+        #[command(flatten)]
+        common: Common,
+        /// Name of the node's Organization agent.
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Run the node (initialising it first if needed).
+    Serve {
+        #[command(flatten)]
+        common: Common,
+        /// Address to listen on (`127.0.0.1:0` picks a free port).
+        #[arg(long)]
+        listen: Option<String>,
+        /// Name of the node's Organization agent, used on first start.
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Print a bearer token signed by the node.
+    Token {
+        #[command(flatten)]
+        common: Common,
+        /// `read`, `write` or `admin`.
+        #[arg(long)]
+        scope: String,
+        /// The agent the token speaks for (default: the node's own Organization).
+        #[arg(long)]
+        agent: Option<String>,
+        /// Lifetime in seconds.
+        #[arg(long)]
+        ttl: Option<u64>,
+    },
+    /// Print the GraphQL schema (SDL).
+    Schema,
+    /// Recompute all derived resource state from the stored records and report differences.
+    Rebuild {
+        #[command(flatten)]
+        common: Common,
+        /// Only report; change nothing. Exits with status 3 when stored state differs.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+struct Common {
+    /// Data directory (key, config, SQLite database).
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// `postgres://...` or `sqlite://...` (default: SQLite in the data directory).
+    #[arg(long)]
+    database_url: Option<String>,
+    /// A TOML config file (default: `vf-node.toml` in the data directory, if present).
+    #[arg(long)]
+    config: Option<PathBuf>,
+}
+
+impl Common {
+    /// Defaults < file < environment < these flags.
+    fn config(&self) -> anyhow::Result<Config> {
+        let env: Vec<(String, String)> = std::env::vars().collect();
+        let data_dir = self
+            .data_dir
+            .clone()
+            .or_else(|| std::env::var_os("VF_DATA_DIR").map(PathBuf::from))
+            .unwrap_or_else(|| Config::default().data_dir);
+        let file = match &self.config {
+            Some(f) => Some(f.clone()),
+            None => Some(data_dir.join(CONFIG_FILE)).filter(|p| p.exists()),
+        };
+        let mut cfg = Config::load(file.as_deref(), env)?;
+        cfg.data_dir = data_dir;
+        if let Some(url) = &self.database_url {
+            cfg.database_url = Some(url.clone());
+        }
+        Ok(cfg)
+    }
+}
+
+/// Writes the data directory's config file on first init.
+fn write_config_file(cfg: &Config) -> anyhow::Result<()> {
+    std::fs::create_dir_all(&cfg.data_dir)
+        .with_context(|| format!("cannot create data directory {}", cfg.data_dir.display()))?;
+    let path = cfg.data_dir.join(CONFIG_FILE);
+    if path.exists() {
+        return Ok(());
+    }
+    let mut text =
+        String::from("# vf-node configuration. Keys: see README.md; environment variables VF_* override them.\n");
+    if let Some(name) = &cfg.name {
+        text.push_str(&format!("name = {}\n", toml::Value::String(name.clone())));
+    }
+    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Runs the command line; returns the process exit code.
+pub async fn run(cli: Cli) -> anyhow::Result<i32> {
+    match cli.command {
+        Command::Init { common, name } => {
+            let mut cfg = common.config()?;
+            if name.is_some() {
+                cfg.name = name;
+            }
+            write_config_file(&cfg)?;
+            let app = App::open(cfg).await?;
+            println!("data directory: {}", app.config().data_dir.display());
+            println!("organization agent: {}", app.self_agent());
+            println!("{}", app.did());
+            Ok(0)
+        }
+        Command::Serve { common, listen, name } => {
+            let mut cfg = common.config()?;
+            if let Some(l) = listen {
+                cfg.listen = l;
+            }
+            if name.is_some() {
+                cfg.name = name;
+            }
+            crate::telemetry::init(&cfg.log);
+            write_config_file(&cfg)?;
+            let listen = cfg.listen.clone();
+            let node = Node::build(cfg).await?;
+            let listener =
+                tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+            let addr = listener.local_addr()?;
+            println!("node {}", node.app().did());
+            println!("listening on http://{addr}");
+            println!("GraphQL endpoint: http://{addr}/graphql");
+            tracing::info!(%addr, did = %node.app().did(), "serving");
+            node.serve(listener, shutdown_signal()).await?;
+            tracing::info!("stopped");
+            Ok(0)
+        }
+        Command::Token { common, scope, agent, ttl } => {
+            let scope = Scope::parse(&scope)
+                .ok_or_else(|| anyhow::anyhow!("--scope must be read, write or admin, not `{scope}`"))?;
+            let cfg = common.config()?;
+            let ttl = ttl.unwrap_or(cfg.auth.token_ttl_secs);
+            if ttl == 0 {
+                anyhow::bail!("--ttl must be at least 1 second");
+            }
+            let app = App::open(cfg).await?;
+            let agent = match agent {
+                None => app.self_agent(),
+                Some(a) => {
+                    let id = valueflows_model::AgentId::parse(&a).map_err(|e| anyhow::anyhow!("--agent: {e}"))?;
+                    let m = crate::store::records::get(app.store().db(), id.uuid()).await?;
+                    match m {
+                        Some(m) if !m.deleted && crate::app::kinds::kind::AGENTS.contains(&m.kind.as_str()) => id,
+                        _ => anyhow::bail!("--agent: no agent {a} on this node"),
+                    }
+                }
+            };
+            let token = app.authority().issue(agent, scope, ttl, chrono::Utc::now().timestamp())?;
+            println!("{token}");
+            Ok(0)
+        }
+        Command::Schema => {
+            print!("{}", crate::graphql::sdl());
+            Ok(0)
+        }
+        Command::Rebuild { common, check } => {
+            let app = App::open(common.config()?).await?;
+            let report = app.rebuild(!check).await?;
+            println!("resources: {}", report.resources);
+            if report.changed.is_empty() {
+                println!("unchanged: stored state equals the fold of the stored events");
+                Ok(0)
+            } else {
+                for id in &report.changed {
+                    println!("differed: {id}");
+                }
+                if check {
+                    println!("changed: {} resource(s) differ (not written: --check)", report.changed.len());
+                    Ok(3)
+                } else {
+                    println!("changed: {} resource(s) rewritten from their events", report.changed.len());
+                    Ok(0)
+                }
+            }
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

@@ -1,0 +1,280 @@
+//! The node's typed configuration: defaults < TOML file < `VF_` environment variables
+//! (`__` nests: `VF_API__MAX_PAGE_SIZE=200`) < command-line flags. Unknown keys are errors.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// Everything a node needs to start.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Where the key, the config written by `init` and the SQLite database live.
+    pub data_dir: PathBuf,
+    /// Address to listen on; port 0 picks a free one.
+    pub listen: String,
+    /// `postgres://...` or `sqlite://...`; the SQLite file in `data_dir` when unset.
+    pub database_url: Option<String>,
+    /// Name of the node's own Organization agent, used by `init`.
+    pub name: Option<String>,
+    /// Storage tuning.
+    pub storage: StorageConfig,
+    /// Token and access rules.
+    pub auth: AuthConfig,
+    /// GraphQL API limits and developer features.
+    pub api: ApiConfig,
+    /// Logging.
+    pub log: LogConfig,
+}
+
+/// Storage tuning.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct StorageConfig {
+    /// SQLite `synchronous` level: `full` fsyncs the WAL at every commit (durable across
+    /// power loss); `normal` only at checkpoints (durable across a process crash).
+    pub sqlite_synchronous: SqliteSync,
+    /// Connection pool size (readers; writes go through one writer).
+    pub max_connections: u32,
+    /// Most writes committed together in one transaction (group commit).
+    pub write_batch: usize,
+}
+
+/// SQLite `synchronous` level.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SqliteSync {
+    /// fsync at every commit.
+    Full,
+    /// fsync at checkpoints.
+    Normal,
+}
+
+/// Token and access rules.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthConfig {
+    /// Queries without a token are allowed.
+    pub open_reads: bool,
+    /// Lifetime of tokens issued by `vf-node token` when no `--ttl` is given.
+    pub token_ttl_secs: u64,
+}
+
+/// GraphQL API limits.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ApiConfig {
+    /// Page size when a client gives neither `first` nor `last`.
+    pub default_page_size: u64,
+    /// Largest `first`/`last` accepted.
+    pub max_page_size: u64,
+    /// Deepest query accepted.
+    pub max_depth: usize,
+    /// Most complex query accepted (async-graphql's complexity count).
+    pub max_complexity: usize,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Schema introspection allowed.
+    pub introspection: bool,
+    /// GraphiQL served on `GET /graphql`.
+    pub graphiql: bool,
+}
+
+/// Logging.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// `text` or `json`.
+    pub format: String,
+    /// A tracing filter (`info`, `vf_node=debug,info`).
+    pub level: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            data_dir: PathBuf::from("./vf-data"),
+            listen: "127.0.0.1:8080".to_owned(),
+            database_url: None,
+            name: None,
+            storage: StorageConfig::default(),
+            auth: AuthConfig::default(),
+            api: ApiConfig::default(),
+            log: LogConfig::default(),
+        }
+    }
+}
+
+impl Default for StorageConfig {
+    fn default() -> Self {
+        StorageConfig { sqlite_synchronous: SqliteSync::Full, max_connections: 8, write_batch: 256 }
+    }
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        AuthConfig { open_reads: true, token_ttl_secs: 30 * 24 * 3600 }
+    }
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        ApiConfig {
+            default_page_size: 50,
+            max_page_size: 1000,
+            max_depth: 24,
+            max_complexity: 20_000,
+            max_body_bytes: 1024 * 1024,
+            introspection: true,
+            graphiql: true,
+        }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig { format: "text".to_owned(), level: "info".to_owned() }
+    }
+}
+
+/// Why a configuration could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The IO error.
+        source: std::io::Error,
+    },
+    /// The file or an environment variable is not valid configuration.
+    #[error("invalid configuration ({origin}): {message}")]
+    Invalid {
+        /// Where the bad value came from.
+        origin: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Name of the config file `init` writes into the data directory.
+pub const CONFIG_FILE: &str = "vf-node.toml";
+
+impl Config {
+    /// A node for tests: port 0, its own in-memory database unless `database_url` is set.
+    pub fn ephemeral(data_dir: &Path) -> Config {
+        Config {
+            data_dir: data_dir.to_path_buf(),
+            listen: "127.0.0.1:0".to_owned(),
+            name: Some("Test node".to_owned()),
+            ..Config::default()
+        }
+    }
+
+    /// Loads defaults, then `file` (if any), then `VF_*` variables from `env`.
+    pub fn load(file: Option<&Path>, env: impl IntoIterator<Item = (String, String)>) -> Result<Config, ConfigError> {
+        let mut table = toml::Table::new();
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path)
+                .map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
+            table = text
+                .parse::<toml::Table>()
+                .map_err(|e| ConfigError::Invalid { origin: path.display().to_string(), message: e.to_string() })?;
+        }
+        for (key, value) in env {
+            let name = if key == "DATABASE_URL" {
+                "database_url".to_owned()
+            } else if let Some(rest) = key.strip_prefix("VF_") {
+                rest.to_lowercase()
+            } else {
+                continue;
+            };
+            let path: Vec<&str> = name.split("__").collect();
+            set_path(&mut table, &path, env_value(&value))
+                .map_err(|message| ConfigError::Invalid { origin: format!("environment variable {key}"), message })?;
+        }
+        Config::deserialize(toml::Value::Table(table)).map_err(|e| ConfigError::Invalid {
+            origin: file.map_or_else(|| "environment".to_owned(), |p| format!("{} or environment", p.display())),
+            message: e.to_string(),
+        })
+    }
+
+    /// The database URL in effect: the configured one, or SQLite in the data directory.
+    pub fn effective_database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("vf-node.db").display()),
+        }
+    }
+}
+
+/// Reads an environment value as TOML when it is a number or boolean, else as a string.
+fn env_value(raw: &str) -> toml::Value {
+    if let Ok(i) = raw.parse::<i64>() {
+        return toml::Value::Integer(i);
+    }
+    if let Ok(b) = raw.parse::<bool>() {
+        return toml::Value::Boolean(b);
+    }
+    toml::Value::String(raw.to_owned())
+}
+
+fn set_path(table: &mut toml::Table, path: &[&str], value: toml::Value) -> Result<(), String> {
+    match path {
+        [] => Err("empty key".to_owned()),
+        [last] => {
+            table.insert((*last).to_owned(), value);
+            Ok(())
+        }
+        [first, rest @ ..] => {
+            let entry = table.entry((*first).to_owned()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            match entry {
+                toml::Value::Table(t) => set_path(t, rest, value),
+                _ => Err(format!("`{first}` is not a section")),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn env_overrides_nested_keys() {
+        let c =
+            Config::load(None, env(&[("VF_API__MAX_PAGE_SIZE", "200"), ("VF_LISTEN", "0.0.0.0:9")])).expect("valid");
+        assert_eq!(c.api.max_page_size, 200);
+        assert_eq!(c.listen, "0.0.0.0:9");
+        assert_eq!(c.api.default_page_size, 50);
+    }
+
+    #[test]
+    fn unknown_key_is_an_error() {
+        let err = Config::load(None, env(&[("VF_API__MAX_PAGESIZE", "2")])).expect_err("unknown key");
+        assert!(err.to_string().contains("max_pagesize"), "{err}");
+    }
+
+    #[test]
+    fn file_then_env() {
+        let dir = std::env::temp_dir().join(format!("vf-config-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let f = dir.join("c.toml");
+        std::fs::write(&f, "listen = \"127.0.0.1:1\"\n[auth]\nopen_reads = false\n").expect("write");
+        let c = Config::load(Some(&f), env(&[("VF_LISTEN", "127.0.0.1:2")])).expect("valid");
+        assert_eq!(c.listen, "127.0.0.1:2");
+        assert!(!c.auth.open_reads);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn database_url_env_names_the_database() {
+        let c = Config::load(None, env(&[("DATABASE_URL", "postgres://x/y")])).expect("valid");
+        assert_eq!(c.effective_database_url(), "postgres://x/y");
+    }
+}

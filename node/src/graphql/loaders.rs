@@ -1,0 +1,153 @@
+//! Dataloaders: every forward reference and plain-list inverse relation of one request is
+//! fetched in one batched query per kind of lookup, never one query per parent.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::Context;
+use async_graphql::dataloader::{DataLoader, Loader};
+use uuid::Uuid;
+use valueflows_model as vf;
+
+use super::Rec;
+use crate::app::App;
+use crate::error::AppError;
+use crate::store::{entity::record, records};
+
+/// Live records by id.
+pub struct RecordLoader(pub App);
+
+impl Loader<Uuid> for RecordLoader {
+    type Value = record::Model;
+    type Error = Arc<AppError>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, record::Model>, Self::Error> {
+        let rows = records::get_many(self.0.store().db(), keys).await.map_err(|e| Arc::new(e.into()))?;
+        Ok(rows.into_iter().filter(|m| !m.deleted).map(|m| (m.id, m)).collect())
+    }
+}
+
+/// Derived resource states by resource id.
+pub struct StateLoader(pub App);
+
+impl Loader<Uuid> for StateLoader {
+    type Value = Arc<vf::ResourceState>;
+    type Error = Arc<AppError>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = records::states(self.0.store().db(), keys).await.map_err(|e| Arc::new(e.into()))?;
+        rows.into_iter()
+            .map(|(id, s)| {
+                serde_json::from_str::<vf::ResourceState>(&s)
+                    .map(|st| (id, Arc::new(st)))
+                    .map_err(|e| Arc::new(AppError::from(e)))
+            })
+            .collect()
+    }
+}
+
+/// An inverse lookup: live records of `kinds` whose `field` is `value`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RefKey {
+    /// Kinds of the referring records.
+    pub kinds: &'static [&'static str],
+    /// The referring field.
+    pub field: &'static str,
+    /// The referenced value (an id, usually).
+    pub value: String,
+}
+
+/// Inverse relations as plain lists, batched per `(kinds, field)`.
+pub struct RefLoader(pub App);
+
+impl Loader<RefKey> for RefLoader {
+    type Value = Vec<Uuid>;
+    type Error = Arc<AppError>;
+
+    async fn load(&self, keys: &[RefKey]) -> Result<HashMap<RefKey, Vec<Uuid>>, Self::Error> {
+        let mut groups: HashMap<(&'static [&'static str], &'static str), Vec<String>> = HashMap::new();
+        for k in keys {
+            groups.entry((k.kinds, k.field)).or_default().push(k.value.clone());
+        }
+        let mut out: HashMap<RefKey, Vec<Uuid>> = keys.iter().map(|k| (k.clone(), Vec::new())).collect();
+        for ((kinds, field), values) in groups {
+            let rows =
+                records::ids_where(self.0.store().db(), kinds, field, &values).await.map_err(|e| Arc::new(e.into()))?;
+            for (value, id) in rows {
+                if let Some(v) = out.get_mut(&RefKey { kinds, field, value }) {
+                    v.push(id);
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The per-request loaders.
+pub struct Loaders {
+    /// Records by id.
+    pub records: DataLoader<RecordLoader>,
+    /// Resource states by id.
+    pub states: DataLoader<StateLoader>,
+    /// Inverse relations.
+    pub refs: DataLoader<RefLoader>,
+}
+
+impl Loaders {
+    /// Fresh loaders for one request (no caching across requests).
+    pub fn new(app: &App) -> Loaders {
+        Loaders {
+            records: DataLoader::new(RecordLoader(app.clone()), tokio::spawn),
+            states: DataLoader::new(StateLoader(app.clone()), tokio::spawn),
+            refs: DataLoader::new(RefLoader(app.clone()), tokio::spawn),
+        }
+    }
+}
+
+fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Loaders, AppError> {
+    ctx.data_opt::<Loaders>().ok_or_else(|| AppError::Internal("no loaders in request".to_owned()))
+}
+
+fn unarc(e: Arc<AppError>) -> AppError {
+    match Arc::try_unwrap(e) {
+        Ok(e) => e,
+        Err(e) => AppError::Internal(e.to_string()),
+    }
+}
+
+/// One live record of one of `kinds`.
+pub async fn load(ctx: &Context<'_>, id: Uuid, kinds: &[&str]) -> Result<Option<record::Model>, AppError> {
+    let m = loaders(ctx)?.records.load_one(id).await.map_err(unarc)?;
+    Ok(m.filter(|m| kinds.contains(&m.kind.as_str())))
+}
+
+/// A typed live record of one of `kinds`.
+pub async fn load_rec<T: serde::de::DeserializeOwned>(
+    ctx: &Context<'_>,
+    id: Uuid,
+    kinds: &[&str],
+) -> Result<Option<Rec<T>>, AppError> {
+    load(ctx, id, kinds).await?.map(|m| Rec::from_model(&m)).transpose()
+}
+
+/// Many live records (order kept, missing ones skipped).
+pub async fn load_many(ctx: &Context<'_>, ids: &[Uuid], kinds: &[&str]) -> Result<Vec<record::Model>, AppError> {
+    let mut map = loaders(ctx)?.records.load_many(ids.iter().copied()).await.map_err(unarc)?;
+    Ok(ids.iter().filter_map(|id| map.remove(id)).filter(|m| kinds.contains(&m.kind.as_str())).collect())
+}
+
+/// A resource's derived state.
+pub async fn state(ctx: &Context<'_>, id: Uuid) -> Result<Option<Arc<vf::ResourceState>>, AppError> {
+    loaders(ctx)?.states.load_one(id).await.map_err(unarc)
+}
+
+/// Ids of live records of `kinds` whose `field` is `value`.
+pub async fn referrers(
+    ctx: &Context<'_>,
+    kinds: &'static [&'static str],
+    field: &'static str,
+    value: Uuid,
+) -> Result<Vec<Uuid>, AppError> {
+    let key = RefKey { kinds, field, value: value.to_string() };
+    Ok(loaders(ctx)?.refs.load_one(key).await.map_err(unarc)?.unwrap_or_default())
+}

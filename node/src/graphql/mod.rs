@@ -1,0 +1,166 @@
+//! The vf-graphql API (0.9.0-alpha.10 names and shapes), built with async-graphql.
+//! Object types wrap domain records; resolvers call the app layer.
+
+pub mod action;
+pub mod agent;
+pub mod connection;
+pub mod error;
+pub mod geolocation;
+pub mod history;
+pub mod knowledge;
+pub mod loaders;
+pub mod measurement;
+pub mod observation;
+pub mod scalars;
+
+use std::sync::Arc;
+
+use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
+use uuid::Uuid;
+
+use crate::app::App;
+use crate::auth::{Caller, Scope};
+use crate::error::AppError;
+use crate::store::entity::record;
+use error::GqlResult;
+
+/// The root query: every module's queries.
+#[derive(MergedObject, Default)]
+pub struct Query(
+    action::ActionQuery,
+    agent::AgentQuery,
+    measurement::MeasurementQuery,
+    geolocation::GeolocationQuery,
+    knowledge::KnowledgeQuery,
+    observation::ObservationQuery,
+);
+
+/// The root mutation: every module's mutations.
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    agent::AgentMutation,
+    measurement::MeasurementMutation,
+    geolocation::GeolocationMutation,
+    knowledge::KnowledgeMutation,
+    observation::ObservationMutation,
+);
+
+/// The node's GraphQL schema.
+pub type VfSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// Builds the schema around `app`, with the configured limits.
+pub fn schema(app: Option<App>) -> VfSchema {
+    let mut b = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        // Declared by the reference schema though no field of these modules returns them.
+        .register_output_type::<measurement::Duration>()
+        .register_input_type::<measurement::IDuration>()
+        .register_output_type::<scalars::FilteringDummy>();
+    if let Some(app) = app {
+        let api = app.config().api.clone();
+        b = b.data(app).limit_depth(api.max_depth).limit_complexity(api.max_complexity);
+        if !api.introspection {
+            b = b.disable_introspection();
+        }
+    }
+    b.finish()
+}
+
+/// The SDL the node serves.
+pub fn sdl() -> String {
+    schema(None).sdl()
+}
+
+/// The app from the request context.
+pub fn app<'a>(ctx: &Context<'a>) -> &'a App {
+    ctx.data_unchecked::<App>()
+}
+
+/// The caller (from the request's bearer token).
+pub fn caller(ctx: &Context<'_>) -> Caller {
+    ctx.data_opt::<Caller>().copied().unwrap_or(Caller::ANONYMOUS)
+}
+
+/// Checks the caller may read.
+pub fn require_read(ctx: &Context<'_>) -> GqlResult<()> {
+    if app(ctx).config().auth.open_reads {
+        return Ok(());
+    }
+    caller(ctx).require(Scope::Read)?;
+    Ok(())
+}
+
+/// Checks the caller may write; returns the agent writing.
+pub fn require_write(ctx: &Context<'_>) -> GqlResult<valueflows_model::AgentId> {
+    Ok(caller(ctx).require(Scope::Write)?)
+}
+
+/// A stored record in wire form: its metadata and parsed body.
+#[derive(Debug)]
+pub struct Rec<T> {
+    /// Record id.
+    pub id: Uuid,
+    /// The revision shown.
+    pub revision_id: Uuid,
+    /// The parsed body.
+    pub data: Arc<T>,
+}
+
+impl<T> Clone for Rec<T> {
+    fn clone(&self) -> Self {
+        Rec { id: self.id, revision_id: self.revision_id, data: self.data.clone() }
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> Rec<T> {
+    /// Parses a current-revision row.
+    pub fn from_model(m: &record::Model) -> Result<Rec<T>, AppError> {
+        Ok(Rec { id: m.id, revision_id: m.revision_id, data: Arc::new(crate::app::observation::parse(m)?) })
+    }
+}
+
+/// Parses a client-supplied id.
+pub fn parse_id(field: &str, id: &async_graphql::ID) -> Result<Uuid, AppError> {
+    Uuid::parse_str(id.as_str()).map_err(|_| AppError::invalid(field, format!("`{}` is not a valid id", id.as_str())))
+}
+
+/// Parses an optional client-supplied id.
+pub fn parse_opt_id(field: &str, id: &Option<async_graphql::ID>) -> Result<Option<Uuid>, AppError> {
+    id.as_ref().map(|i| parse_id(field, i)).transpose()
+}
+
+/// Parses a list of client-supplied ids.
+pub fn parse_ids(field: &str, ids: &Option<Vec<async_graphql::ID>>) -> Result<Vec<Uuid>, AppError> {
+    ids.iter().flatten().map(|i| parse_id(field, i)).collect()
+}
+
+/// Applies an optional-with-null update: absent keeps, null erases, a value replaces.
+pub fn patch<T>(slot: &mut Option<T>, v: async_graphql::MaybeUndefined<T>) {
+    match v {
+        async_graphql::MaybeUndefined::Undefined => {}
+        async_graphql::MaybeUndefined::Null => *slot = None,
+        async_graphql::MaybeUndefined::Value(x) => *slot = Some(x),
+    }
+}
+
+/// A required text field of an update: absent keeps, null is refused.
+pub fn patch_required<T>(field: &str, slot: &mut T, v: async_graphql::MaybeUndefined<T>) -> Result<(), AppError> {
+    match v {
+        async_graphql::MaybeUndefined::Undefined => Ok(()),
+        async_graphql::MaybeUndefined::Null => Err(AppError::invalid(field, format!("`{field}` cannot be null"))),
+        async_graphql::MaybeUndefined::Value(x) => {
+            *slot = x;
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The committed SDL is what clients and the compatibility check read: it must be current.
+    #[test]
+    fn committed_schema_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema/valueflows.graphql");
+        let committed = std::fs::read_to_string(&path).expect("schema/valueflows.graphql exists");
+        assert!(committed == super::sdl(), "schema/valueflows.graphql is stale: run `make schema`");
+    }
+}

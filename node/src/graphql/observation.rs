@@ -1,0 +1,1294 @@
+//! The observation and process modules: economic events, the resources they create and
+//! change, and the processes they flow through.
+
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject, Union};
+use uuid::Uuid;
+use valueflows_model as vf;
+
+use super::action::Action;
+use super::agent::{
+    AccountingScope, Agent, AgentConnection, agent_node, id_patch, ids_patch, reload, required_agent, scopes,
+};
+use super::connection::{PageArgs, list, list_ids};
+use super::error::GqlResult;
+use super::geolocation::{SpatialThing, load_place};
+use super::history::RecordMeta;
+use super::knowledge::{
+    ProcessSpecification, ResourceSpecification, load_process_spec, load_resource_spec, uri_list_patch,
+};
+use super::loaders::{load_many, load_rec, referrers, state};
+use super::measurement::{IMeasure, Measure, Unit, load_unit};
+use super::scalars::{DateTime, Uri};
+use super::{Rec, app, parse_id, parse_ids, parse_opt_id, patch, patch_required, require_read, require_write};
+use crate::app::flow::{from_resource, into_resource};
+use crate::app::kinds::kind;
+use crate::app::observation::EventInput;
+use crate::app::writer::DeleteTarget;
+use crate::connection;
+use crate::error::AppError;
+use crate::store::entity::record;
+use crate::store::records::{Filter, ListQuery};
+
+const EVENT: &[&str] = &[kind::ECONOMIC_EVENT];
+const RESOURCE: &[&str] = &[kind::ECONOMIC_RESOURCE];
+const PROCESS: &[&str] = &[kind::PROCESS];
+
+// ----- wire types -------------------------------------------------------------------------
+
+/// An observed economic flow, as opposed to a flow planned to happen in the future. This could reflect a change in the quantity of an economic resource. It is also defined by its behavior in relation to the economic resource (see `Action`)
+#[derive(Clone)]
+pub struct EconomicEvent(pub Rec<vf::EconomicEvent>);
+
+/// An economic resource: its descriptive record and its state derived from events.
+#[derive(Clone)]
+pub struct EconomicResource(pub Rec<vf::EconomicResource>);
+
+/// An activity that changes inputs into outputs.  It could transform or transport economic resource(s).
+#[derive(Clone)]
+pub struct Process(pub Rec<vf::Process>);
+
+/// A step of a provenance chain.
+#[derive(Union, Clone)]
+pub enum TrackTraceItem {
+    /// A resource.
+    EconomicResource(EconomicResource),
+    /// An event.
+    EconomicEvent(EconomicEvent),
+    /// A process.
+    Process(Process),
+}
+
+/// What an event flows from or to.
+#[derive(Union, Clone)]
+pub enum ProductionFlowItem {
+    /// A resource.
+    EconomicResource(EconomicResource),
+    /// A process.
+    Process(Process),
+}
+
+/// An event from its row.
+pub fn event_node(m: &record::Model) -> Result<EconomicEvent, AppError> {
+    Ok(EconomicEvent(Rec::from_model(m)?))
+}
+
+/// A resource from its row.
+pub fn resource_node(m: &record::Model) -> Result<EconomicResource, AppError> {
+    Ok(EconomicResource(Rec::from_model(m)?))
+}
+
+/// A process from its row.
+pub fn process_node(m: &record::Model) -> Result<Process, AppError> {
+    Ok(Process(Rec::from_model(m)?))
+}
+
+connection!(EconomicEventConnection, EconomicEventEdge, EconomicEvent, "economic events");
+connection!(EconomicResourceConnection, EconomicResourceEdge, EconomicResource, "economic resources");
+connection!(ProcessConnection, ProcessEdge, Process, "processes");
+
+// ----- filters ----------------------------------------------------------------------------
+
+/// Filter on an agent's events.
+#[derive(InputObject, Default)]
+pub struct AgentEventFilterParams {
+    pub search_string: Option<String>,
+    pub action: Option<ID>,
+    pub start_date: Option<DateTime>,
+    pub end_date: Option<DateTime>,
+}
+
+/// Filter on an agent's resources.
+#[derive(InputObject, Default)]
+pub struct AgentResourceFilterParams {
+    pub search_string: Option<String>,
+    pub resource_classification: Option<Uri>,
+    /// Not used: pages are chosen with `first`/`after`.
+    pub page: Option<i32>,
+}
+
+/// Filter on an agent's processes.
+#[derive(InputObject, Default)]
+pub struct AgentProcessFilterParams {
+    pub search_string: Option<String>,
+    pub finished: Option<bool>,
+}
+
+/// Filter on event lists.
+#[derive(InputObject, Default)]
+pub struct EconomicEventFilterParams {
+    pub search_string: Option<String>,
+    pub provider_id: Option<Vec<ID>>,
+    pub receiver_id: Option<Vec<ID>>,
+    pub resource_classified_as: Option<Vec<Uri>>,
+    pub action: Option<Vec<ID>>,
+    pub start_date: Option<DateTime>,
+    pub end_date: Option<DateTime>,
+}
+
+/// Filter on a process's events.
+#[derive(InputObject, Default)]
+pub struct ProcessEventFilterParams {
+    pub search_string: Option<String>,
+    pub provider_id: Option<Vec<ID>>,
+    pub receiver_id: Option<Vec<ID>>,
+    pub resource_classified_as: Option<Vec<Uri>>,
+    pub action: Option<Vec<ID>>,
+    pub start_date: Option<DateTime>,
+    pub end_date: Option<DateTime>,
+}
+
+/// Filter on process lists.
+#[derive(InputObject, Default)]
+pub struct ProcessFilterParams {
+    pub search_string: Option<String>,
+    pub finished: Option<bool>,
+    pub in_scope_of: Option<Vec<ID>>,
+    pub classified_as: Option<Vec<Uri>>,
+    pub start_date: Option<DateTime>,
+    pub end_date: Option<DateTime>,
+}
+
+fn parse_action(field: &str, id: &str) -> Result<vf::Action, AppError> {
+    vf::Action::parse(id).map_err(|e| AppError::invalid(field, e.to_string()))
+}
+
+/// Index filters for the common event filter fields.
+pub fn event_filters(
+    search: Option<String>,
+    actions: Option<Vec<ID>>,
+    classified: Option<Vec<Uri>>,
+    start: Option<DateTime>,
+    end: Option<DateTime>,
+) -> Result<Vec<Filter>, AppError> {
+    let mut out = Vec::new();
+    if let Some(s) = search.filter(|s| !s.is_empty()) {
+        out.push(Filter::Contains { field: "text".to_owned(), needle: s.to_lowercase() });
+    }
+    if let Some(a) = actions.filter(|a| !a.is_empty()) {
+        let values = a
+            .iter()
+            .map(|id| parse_action("action", id.as_str()).map(|a| a.id().to_owned()))
+            .collect::<Result<_, _>>()?;
+        out.push(Filter::AnyOf { field: "action".to_owned(), values });
+    }
+    if let Some(c) = classified.filter(|c| !c.is_empty()) {
+        out.push(Filter::AnyOf {
+            field: "resourceClassifiedAs".to_owned(),
+            values: c.into_iter().map(|u| u.0).collect(),
+        });
+    }
+    if start.is_some() || end.is_some() {
+        out.push(Filter::Range {
+            field: "time".to_owned(),
+            min: start.map(|d| d.0.to_rfc3339()),
+            max: end.map(|d| d.0.to_rfc3339()),
+        });
+    }
+    Ok(out)
+}
+
+fn agent_filter(field: &str, ids: &Option<Vec<ID>>) -> Result<Option<Filter>, AppError> {
+    let ids = parse_ids(field, ids)?;
+    let field = if field == "providerId" { "provider" } else { "receiver" };
+    Ok((!ids.is_empty())
+        .then(|| Filter::AnyOf { field: field.to_owned(), values: ids.iter().map(Uuid::to_string).collect() }))
+}
+
+/// A page of events matching `filters`.
+pub async fn events_connection(
+    ctx: &Context<'_>,
+    filters: Vec<Filter>,
+    args: PageArgs,
+) -> Result<EconomicEventConnection, AppError> {
+    let q = ListQuery { kinds: EVENT.to_vec(), filters };
+    let (items, info) = list(ctx, q, &args, event_node).await?;
+    Ok(EconomicEventConnection::new(items, info))
+}
+
+// ----- flows: previous / next / track / trace ----------------------------------------------
+
+async fn load_events(ctx: &Context<'_>, ids: &[Uuid]) -> Result<Vec<EconomicEvent>, AppError> {
+    load_many(ctx, ids, EVENT).await?.iter().map(event_node).collect()
+}
+
+async fn resource_item(ctx: &Context<'_>, id: Option<vf::ResourceId>) -> Result<Option<EconomicResource>, AppError> {
+    match id {
+        Some(id) => Ok(load_rec(ctx, id.uuid(), RESOURCE).await?.map(EconomicResource)),
+        None => Ok(None),
+    }
+}
+
+async fn process_item(ctx: &Context<'_>, id: Option<vf::ProcessId>) -> Result<Option<Process>, AppError> {
+    match id {
+        Some(id) => Ok(load_rec(ctx, id.uuid(), PROCESS).await?.map(Process)),
+        None => Ok(None),
+    }
+}
+
+impl EconomicEvent {
+    async fn flow_previous(&self, ctx: &Context<'_>) -> Result<Vec<ProductionFlowItem>, AppError> {
+        if let Some(p) = process_item(ctx, self.0.data.output_of).await? {
+            return Ok(vec![ProductionFlowItem::Process(p)]);
+        }
+        Ok(resource_item(ctx, from_resource(&self.0.data))
+            .await?
+            .map(ProductionFlowItem::EconomicResource)
+            .into_iter()
+            .collect())
+    }
+
+    async fn flow_next(&self, ctx: &Context<'_>) -> Result<Vec<ProductionFlowItem>, AppError> {
+        if let Some(p) = process_item(ctx, self.0.data.input_of).await? {
+            return Ok(vec![ProductionFlowItem::Process(p)]);
+        }
+        Ok(resource_item(ctx, into_resource(&self.0.data))
+            .await?
+            .map(ProductionFlowItem::EconomicResource)
+            .into_iter()
+            .collect())
+    }
+}
+
+impl EconomicResource {
+    async fn touching(&self, ctx: &Context<'_>) -> Result<Vec<EconomicEvent>, AppError> {
+        let mut ids = referrers(ctx, EVENT, "resourceInventoriedAs", self.0.id).await?;
+        ids.extend(referrers(ctx, EVENT, "toResourceInventoriedAs", self.0.id).await?);
+        ids.sort();
+        ids.dedup();
+        load_events(ctx, &ids).await
+    }
+
+    async fn flow_previous(&self, ctx: &Context<'_>) -> Result<Vec<EconomicEvent>, AppError> {
+        let me = vf::ResourceId::new(self.0.id);
+        Ok(self.touching(ctx).await?.into_iter().filter(|e| into_resource(&e.0.data) == Some(me)).collect())
+    }
+
+    async fn flow_next(&self, ctx: &Context<'_>) -> Result<Vec<EconomicEvent>, AppError> {
+        let me = vf::ResourceId::new(self.0.id);
+        Ok(self.touching(ctx).await?.into_iter().filter(|e| from_resource(&e.0.data) == Some(me)).collect())
+    }
+}
+
+impl Process {
+    async fn events(&self, ctx: &Context<'_>, field: &'static str) -> Result<Vec<EconomicEvent>, AppError> {
+        let ids = referrers(ctx, EVENT, field, self.0.id).await?;
+        load_events(ctx, &ids).await
+    }
+}
+
+impl TrackTraceItem {
+    fn key(&self) -> Uuid {
+        match self {
+            TrackTraceItem::EconomicResource(r) => r.0.id,
+            TrackTraceItem::EconomicEvent(e) => e.0.id,
+            TrackTraceItem::Process(p) => p.0.id,
+        }
+    }
+
+    async fn step(&self, ctx: &Context<'_>, forward: bool) -> Result<Vec<TrackTraceItem>, AppError> {
+        Ok(match self {
+            TrackTraceItem::EconomicEvent(e) => {
+                let items = if forward { e.flow_next(ctx).await? } else { e.flow_previous(ctx).await? };
+                items.into_iter().map(TrackTraceItem::from).collect()
+            }
+            TrackTraceItem::EconomicResource(r) => {
+                let evs = if forward { r.flow_next(ctx).await? } else { r.flow_previous(ctx).await? };
+                evs.into_iter().map(TrackTraceItem::EconomicEvent).collect()
+            }
+            TrackTraceItem::Process(p) => {
+                let evs = p.events(ctx, if forward { "outputOf" } else { "inputOf" }).await?;
+                evs.into_iter().map(TrackTraceItem::EconomicEvent).collect()
+            }
+        })
+    }
+}
+
+impl From<ProductionFlowItem> for TrackTraceItem {
+    fn from(i: ProductionFlowItem) -> Self {
+        match i {
+            ProductionFlowItem::EconomicResource(r) => TrackTraceItem::EconomicResource(r),
+            ProductionFlowItem::Process(p) => TrackTraceItem::Process(p),
+        }
+    }
+}
+
+/// Most items one track or trace returns.
+const MAX_FLOW_ITEMS: usize = 10_000;
+
+/// Walks the flow graph from `start`, hop by hop (each hop's lookups batched), visiting
+/// each record once so cycles end.
+async fn walk(ctx: &Context<'_>, start: TrackTraceItem, forward: bool) -> GqlResult<Option<Vec<TrackTraceItem>>> {
+    let mut seen = std::collections::HashSet::from([start.key()]);
+    let mut out = Vec::new();
+    let mut frontier = vec![start];
+    while !frontier.is_empty() {
+        let steps = futures::future::try_join_all(frontier.iter().map(|i| i.step(ctx, forward))).await?;
+        frontier = Vec::new();
+        for item in steps.into_iter().flatten() {
+            if seen.insert(item.key()) {
+                out.push(item.clone());
+                frontier.push(item);
+            }
+        }
+        if out.len() > MAX_FLOW_ITEMS {
+            return Err(AppError::Limit(format!("the flow holds more than {MAX_FLOW_ITEMS} items")).into());
+        }
+    }
+    Ok(Some(out))
+}
+
+// ----- EconomicEvent ----------------------------------------------------------------------
+
+#[Object]
+impl EconomicEvent {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn revision_id(&self) -> ID {
+        ID(self.0.revision_id.to_string())
+    }
+    /// Relates an economic event to a verb, such as consume, produce, work, improve, etc.
+    async fn action(&self) -> Action {
+        Action(self.0.data.action)
+    }
+    async fn resource_inventoried_as(&self, ctx: &Context<'_>) -> GqlResult<Option<EconomicResource>> {
+        Ok(resource_item(ctx, self.0.data.resource_inventoried_as).await?)
+    }
+    /// Additional economic resource on the economic event when needed by the receiver. Used when a transfer or move, or sometimes other actions, requires explicitly identifying an economic resource on the receiving side.
+    async fn to_resource_inventoried_as(&self, ctx: &Context<'_>) -> GqlResult<Option<EconomicResource>> {
+        Ok(resource_item(ctx, self.0.data.to_resource_inventoried_as).await?)
+    }
+    /// References a concept in a common taxonomy or other classification scheme for purposes of categorization or grouping.
+    async fn resource_classified_as(&self) -> Option<Vec<Uri>> {
+        Uri::list(&self.0.data.resource_classified_as)
+    }
+    /// The amount and unit of the economic resource counted or inventoried. This is the quantity that could be used to increment or decrement a resource, depending on the type of resource and resource effect of action.
+    async fn resource_quantity(&self) -> Option<Measure> {
+        self.0.data.resource_quantity.clone().map(Measure)
+    }
+    /// The amount and unit of the work or use or citation effort-based action. This is often a time duration, but also could be cycle counts or other measures of effort or usefulness.
+    async fn effort_quantity(&self) -> Option<Measure> {
+        self.0.data.effort_quantity.clone().map(Measure)
+    }
+    async fn has_beginning(&self) -> Option<DateTime> {
+        self.0.data.has_beginning.map(DateTime)
+    }
+    async fn has_end(&self) -> Option<DateTime> {
+        self.0.data.has_end.map(DateTime)
+    }
+    /// The date/time at which the economic event occurred. Can be used instead of beginning and end.
+    async fn has_point_in_time(&self) -> Option<DateTime> {
+        self.0.data.has_point_in_time.map(DateTime)
+    }
+    async fn note(&self) -> Option<String> {
+        self.0.data.note.clone()
+    }
+    /// Reference to an agreement between agents which specifies the rules or policies or calculations which govern this economic event.
+    async fn agreed_in(&self) -> Option<Uri> {
+        self.0.data.agreed_in.clone().map(Uri)
+    }
+    /// References another economic event that implied this economic event, often based on a prior agreement.
+    async fn triggered_by(&self, ctx: &Context<'_>) -> GqlResult<Option<EconomicEvent>> {
+        match self.0.data.triggered_by {
+            Some(id) => Ok(load_rec(ctx, id.uuid(), EVENT).await?.map(EconomicEvent)),
+            None => Ok(None),
+        }
+    }
+    /// ValueFlows 1.0: the event this one corrects (its quantity is added to the original's).
+    async fn corrects(&self, ctx: &Context<'_>) -> GqlResult<Option<EconomicEvent>> {
+        match self.0.data.corrects {
+            Some(id) => Ok(load_rec(ctx, id.uuid(), EVENT).await?.map(EconomicEvent)),
+            None => Ok(None),
+        }
+    }
+    /// ValueFlows 1.0: events that correct this one.
+    async fn corrected_by(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<EconomicEvent>>> {
+        let ids = referrers(ctx, EVENT, "corrects", self.0.id).await?;
+        Ok(Some(load_events(ctx, &ids).await?))
+    }
+    /// ValueFlows 1.0: the state the event gives its resource (for example pass or fail).
+    async fn state(&self) -> Option<String> {
+        self.0.data.state.clone()
+    }
+    /// The economic event can be safely deleted, has no dependent information. Events are never deleted: a mistake is fixed with a correcting event.
+    async fn deletable(&self) -> Option<bool> {
+        Some(false)
+    }
+    /// Events this event triggered.
+    async fn triggers(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<EconomicEvent>>> {
+        let ids = referrers(ctx, EVENT, "triggeredBy", self.0.id).await?;
+        Ok(Some(load_events(ctx, &ids).await?))
+    }
+    /// The process or resource this event takes from.
+    async fn previous(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<ProductionFlowItem>>> {
+        Ok(Some(self.flow_previous(ctx).await?))
+    }
+    /// The process or resource this event gives to.
+    async fn next(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<ProductionFlowItem>>> {
+        Ok(Some(self.flow_next(ctx).await?))
+    }
+    /// Everything downstream of this event.
+    async fn track(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<TrackTraceItem>>> {
+        walk(ctx, TrackTraceItem::EconomicEvent(self.clone()), true).await
+    }
+    /// Everything upstream of this event.
+    async fn trace(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<TrackTraceItem>>> {
+        walk(ctx, TrackTraceItem::EconomicEvent(self.clone()), false).await
+    }
+    /// The economic agent from whom the actual economic event is initiated.
+    async fn provider(&self, ctx: &Context<'_>) -> GqlResult<Agent> {
+        required_agent(ctx, self.0.data.provider.uuid()).await
+    }
+    /// The economic agent whom the actual economic event is for.
+    async fn receiver(&self, ctx: &Context<'_>) -> GqlResult<Agent> {
+        required_agent(ctx, self.0.data.receiver.uuid()).await
+    }
+    /// Grouping around something to create a boundary or context, used for documenting, accounting, planning.
+    async fn in_scope_of(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<AccountingScope>>> {
+        scopes(ctx, &self.0.data.in_scope_of).await
+    }
+    async fn revision(&self, ctx: &Context<'_>, revision_id: ID) -> GqlResult<Option<EconomicEvent>> {
+        Ok(super::history::revision(ctx, self.0.id, &revision_id).await?.map(EconomicEvent))
+    }
+    async fn meta(&self) -> RecordMeta {
+        RecordMeta::of(&self.0)
+    }
+    /// The place where an economic event occurs.  Usually mappable.
+    async fn at_location(&self, ctx: &Context<'_>) -> GqlResult<Option<SpatialThing>> {
+        load_place(ctx, self.0.data.at_location).await
+    }
+    /// The new location of the receiver resource.
+    async fn to_location(&self, ctx: &Context<'_>) -> GqlResult<Option<SpatialThing>> {
+        load_place(ctx, self.0.data.to_location).await
+    }
+    async fn input_of(&self, ctx: &Context<'_>) -> GqlResult<Option<Process>> {
+        Ok(process_item(ctx, self.0.data.input_of).await?)
+    }
+    async fn output_of(&self, ctx: &Context<'_>) -> GqlResult<Option<Process>> {
+        Ok(process_item(ctx, self.0.data.output_of).await?)
+    }
+    /// The primary resource specification or definition of an existing or potential economic resource. A resource will have only one, as this specifies exactly what the resource is.
+    async fn resource_conforms_to(&self, ctx: &Context<'_>) -> GqlResult<Option<ResourceSpecification>> {
+        load_resource_spec(ctx, self.0.data.resource_conforms_to).await
+    }
+}
+
+// ----- EconomicResource -------------------------------------------------------------------
+
+impl EconomicResource {
+    async fn derived(&self, ctx: &Context<'_>) -> Result<std::sync::Arc<vf::ResourceState>, AppError> {
+        Ok(state(ctx, self.0.id).await?.unwrap_or_else(|| std::sync::Arc::new(vf::ResourceState::new(&self.0.data))))
+    }
+
+    async fn page(
+        &self,
+        ctx: &Context<'_>,
+        field: &'static str,
+        args: PageArgs,
+    ) -> Result<EconomicEventConnection, AppError> {
+        let filters = vec![Filter::AnyOf { field: field.to_owned(), values: vec![self.0.id.to_string()] }];
+        events_connection(ctx, filters, args).await
+    }
+}
+
+#[Object]
+impl EconomicResource {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn revision_id(&self) -> ID {
+        ID(self.0.revision_id.to_string())
+    }
+    /// An informal or formal textual identifier for an item. Does not imply uniqueness.
+    async fn name(&self) -> Option<String> {
+        self.0.data.name.clone()
+    }
+    /// References one or more concepts in a common taxonomy or other classification scheme for purposes of categorization or grouping.
+    async fn classified_as(&self) -> Option<Vec<Uri>> {
+        Uri::list(&self.0.data.classified_as)
+    }
+    /// Sometimes called serial number, used when each item must have a traceable identifier (like a computer). Could also be used for other unique tracking identifiers needed for resources.
+    async fn tracking_identifier(&self) -> Option<String> {
+        self.0.data.tracking_identifier.clone()
+    }
+    /// The uri to an image relevant to the resource, such as a photo, diagram, etc.
+    async fn image(&self) -> Option<Uri> {
+        self.0.data.image.clone().map(Uri)
+    }
+    async fn image_list(&self) -> Option<Vec<Uri>> {
+        Uri::list(&self.0.data.image_list)
+    }
+    /// The current amount and unit of the economic resource for which the agent has primary rights and responsibilities, sometimes thought of as ownership. Derived from the economic events affecting the resource.
+    async fn accounting_quantity(&self, ctx: &Context<'_>) -> GqlResult<Option<Measure>> {
+        Ok(self.derived(ctx).await?.accounting_quantity.clone().map(Measure))
+    }
+    /// The current amount and unit of the economic resource which is under direct control of the agent. Derived from the economic events affecting the resource.
+    async fn onhand_quantity(&self, ctx: &Context<'_>) -> GqlResult<Option<Measure>> {
+        Ok(self.derived(ctx).await?.onhand_quantity.clone().map(Measure))
+    }
+    async fn note(&self) -> Option<String> {
+        self.0.data.note.clone()
+    }
+    /// The unit used for use or work or cite actions for this resource.
+    async fn unit_of_effort(&self, ctx: &Context<'_>) -> GqlResult<Option<Unit>> {
+        load_unit(ctx, self.0.data.unit_of_effort).await
+    }
+    /// The state of the desired economic resource (pass or fail), after coming out of a test or review process. Derived from the last event that set a state; shown when that state names an action.
+    async fn state(&self, ctx: &Context<'_>) -> GqlResult<Option<Action>> {
+        Ok(self.derived(ctx).await?.state.as_deref().and_then(|s| vf::Action::parse(s).ok()).map(Action))
+    }
+    /// Used when a stock economic resource contains items also defined as economic resources.
+    async fn contained_in(&self, ctx: &Context<'_>) -> GqlResult<Option<EconomicResource>> {
+        let id = self.derived(ctx).await?.contained_in;
+        Ok(resource_item(ctx, id).await?)
+    }
+    /// Used when a stock economic resource contains units also defined as economic resources.
+    async fn contains(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<EconomicResource>>> {
+        let ids = referrers(ctx, RESOURCE, "state.containedIn", self.0.id).await?;
+        Ok(Some(load_many(ctx, &ids, RESOURCE).await?.iter().map(resource_node).collect::<Result<_, _>>()?))
+    }
+    /// All economic events with the economic resource in the resourceInventoriedAs, including all process related events, the provider resource in transfers/moves, and raise/lower.
+    async fn economic_events_in_out_from(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> GqlResult<Option<EconomicEventConnection>> {
+        Ok(Some(self.page(ctx, "resourceInventoriedAs", PageArgs::new(first, after, last, before)).await?))
+    }
+    /// All economic events with the economic Resource in the toResourceInventoriedAs, which is the receiver resource in transfers and moves.
+    async fn economic_events_to(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> GqlResult<Option<EconomicEventConnection>> {
+        Ok(Some(self.page(ctx, "toResourceInventoriedAs", PageArgs::new(first, after, last, before)).await?))
+    }
+    /// Events that added to this resource.
+    async fn previous(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<EconomicEvent>>> {
+        Ok(Some(self.flow_previous(ctx).await?))
+    }
+    /// Events that took from, used or cited this resource.
+    async fn next(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<EconomicEvent>>> {
+        Ok(Some(self.flow_next(ctx).await?))
+    }
+    /// Everything downstream of this resource.
+    async fn track(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<TrackTraceItem>>> {
+        walk(ctx, TrackTraceItem::EconomicResource(self.clone()), true).await
+    }
+    /// Everything upstream of this resource.
+    async fn trace(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<TrackTraceItem>>> {
+        walk(ctx, TrackTraceItem::EconomicResource(self.clone()), false).await
+    }
+    /// The agent currently with primary rights and responsibilites for the economic resource. It is the agent that is associated with the accountingQuantity of the economic resource.
+    async fn primary_accountable(&self, ctx: &Context<'_>) -> GqlResult<Option<Agent>> {
+        match self.derived(ctx).await?.primary_accountable {
+            Some(a) => Ok(super::agent::load_agent(ctx, a.uuid()).await?),
+            None => Ok(None),
+        }
+    }
+    async fn revision(&self, ctx: &Context<'_>, revision_id: ID) -> GqlResult<Option<EconomicResource>> {
+        Ok(super::history::revision(ctx, self.0.id, &revision_id).await?.map(EconomicResource))
+    }
+    async fn meta(&self) -> RecordMeta {
+        RecordMeta::of(&self.0)
+    }
+    /// The current place an economic resource is located. Could be at any level of granularity, from a town to an address to a warehouse location. Usually mappable.
+    async fn current_location(&self, ctx: &Context<'_>) -> GqlResult<Option<SpatialThing>> {
+        let loc = self.derived(ctx).await?.current_location;
+        load_place(ctx, loc).await
+    }
+    /// References the ProcessSpecification of the last process the desired economic resource went through.
+    async fn stage(&self, ctx: &Context<'_>) -> GqlResult<Option<ProcessSpecification>> {
+        let s = self.derived(ctx).await?.stage;
+        load_process_spec(ctx, s).await
+    }
+    /// The primary resource specification or definition of an existing or potential economic resource. A resource will have only one, as this specifies exactly what the resource is.
+    async fn conforms_to(&self, ctx: &Context<'_>) -> GqlResult<ResourceSpecification> {
+        load_resource_spec(ctx, self.0.data.conforms_to)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("resource {} has no resource specification", self.0.id)).into())
+    }
+}
+
+// ----- Process ----------------------------------------------------------------------------
+
+fn process_event_filter(
+    events: Vec<EconomicEvent>,
+    filter: Option<ProcessEventFilterParams>,
+) -> Result<Vec<EconomicEvent>, AppError> {
+    let Some(f) = filter else { return Ok(events) };
+    let providers = parse_ids("providerId", &f.provider_id)?;
+    let receivers = parse_ids("receiverId", &f.receiver_id)?;
+    let actions: Vec<vf::Action> =
+        f.action.iter().flatten().map(|a| parse_action("action", a.as_str())).collect::<Result<_, _>>()?;
+    let classes = Uri::strings(f.resource_classified_as);
+    let needle = f.search_string.filter(|s| !s.is_empty()).map(|s| s.to_lowercase());
+    Ok(events
+        .into_iter()
+        .filter(|e| {
+            let d = &e.0.data;
+            let t = d.effective_time();
+            (providers.is_empty() || providers.contains(&d.provider.uuid()))
+                && (receivers.is_empty() || receivers.contains(&d.receiver.uuid()))
+                && (actions.is_empty() || actions.contains(&d.action))
+                && (classes.is_empty() || d.resource_classified_as.iter().any(|c| classes.contains(c)))
+                && f.start_date.is_none_or(|s| t >= s.0)
+                && f.end_date.is_none_or(|s| t <= s.0)
+                && needle.as_ref().is_none_or(|n| d.note.as_ref().is_some_and(|x| x.to_lowercase().contains(n)))
+        })
+        .collect())
+}
+
+impl Process {
+    async fn neighbours(&self, ctx: &Context<'_>, forward: bool) -> Result<Vec<Process>, AppError> {
+        // Processes linked through resources: outputs of this one that are inputs of another (or the reverse).
+        let mine = self.events(ctx, if forward { "outputOf" } else { "inputOf" }).await?;
+        let mut out: Vec<Process> = Vec::new();
+        for e in mine {
+            let hop = if forward { into_resource(&e.0.data) } else { from_resource(&e.0.data) };
+            let Some(r) = resource_item(ctx, hop).await? else { continue };
+            let evs = if forward { r.flow_next(ctx).await? } else { r.flow_previous(ctx).await? };
+            for ev in evs {
+                let p = if forward { ev.0.data.input_of } else { ev.0.data.output_of };
+                if let Some(p) = process_item(ctx, p).await? {
+                    if p.0.id != self.0.id && !out.iter().any(|q| q.0.id == p.0.id) {
+                        out.push(p);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    async fn agents(&self, ctx: &Context<'_>, only_work: bool) -> Result<Vec<Uuid>, AppError> {
+        let mut evs = self.events(ctx, "inputOf").await?;
+        if !only_work {
+            evs.extend(self.events(ctx, "outputOf").await?);
+        }
+        let mut ids: Vec<Uuid> = Vec::new();
+        for e in evs {
+            let d = &e.0.data;
+            if only_work {
+                if d.action == vf::Action::Work {
+                    ids.push(d.provider.uuid());
+                }
+            } else {
+                ids.push(d.provider.uuid());
+                ids.push(d.receiver.uuid());
+            }
+        }
+        ids.sort();
+        ids.dedup();
+        Ok(ids)
+    }
+}
+
+#[Object]
+impl Process {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn revision_id(&self) -> ID {
+        ID(self.0.revision_id.to_string())
+    }
+    /// An informal or formal textual identifier for a process. Does not imply uniqueness.
+    async fn name(&self) -> String {
+        self.0.data.name.clone()
+    }
+    async fn has_beginning(&self) -> Option<DateTime> {
+        self.0.data.has_beginning.map(DateTime)
+    }
+    async fn has_end(&self) -> Option<DateTime> {
+        self.0.data.has_end.map(DateTime)
+    }
+    /// The process is complete or not.  This is irrespective of if the original goal has been met, and indicates that no more will be done.
+    async fn finished(&self) -> Option<bool> {
+        Some(self.0.data.finished)
+    }
+    /// References one or more concepts in a common taxonomy or other classification scheme for purposes of categorization or grouping.
+    async fn classified_as(&self) -> Option<Vec<Uri>> {
+        Uri::list(&self.0.data.classified_as)
+    }
+    async fn note(&self) -> Option<String> {
+        self.0.data.note.clone()
+    }
+    /// Processes that take in what this process puts out.
+    async fn next_processes(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<Process>>> {
+        Ok(Some(self.neighbours(ctx, true).await?))
+    }
+    /// Processes whose outputs this process takes in.
+    async fn previous_processes(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<Process>>> {
+        Ok(Some(self.neighbours(ctx, false).await?))
+    }
+    /// True when nothing refers to the process.
+    async fn deletable(&self, ctx: &Context<'_>) -> GqlResult<Option<bool>> {
+        let refs = crate::store::records::referrers(app(ctx).store().db(), &self.0.id.to_string())
+            .await
+            .map_err(AppError::from)?;
+        Ok(Some(refs.iter().all(|(id, _)| *id == self.0.id)))
+    }
+    /// Agents that provided or received the process's events.
+    async fn involved_agents(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> GqlResult<Option<AgentConnection>> {
+        let ids = self.agents(ctx, false).await?;
+        let (items, info) =
+            list_ids(ctx, &ids, kind::AGENTS, &PageArgs::new(first, after, last, before), agent_node).await?;
+        Ok(Some(AgentConnection::new(items, info)))
+    }
+    /// Agents that recorded work into the process.
+    async fn working_agents(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> GqlResult<Option<AgentConnection>> {
+        let ids = self.agents(ctx, true).await?;
+        let (items, info) =
+            list_ids(ctx, &ids, kind::AGENTS, &PageArgs::new(first, after, last, before), agent_node).await?;
+        Ok(Some(AgentConnection::new(items, info)))
+    }
+    /// Grouping around something to create a boundary or context, used for documenting, accounting, planning.
+    async fn in_scope_of(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<AccountingScope>>> {
+        scopes(ctx, &self.0.data.in_scope_of).await
+    }
+    async fn revision(&self, ctx: &Context<'_>, revision_id: ID) -> GqlResult<Option<Process>> {
+        Ok(super::history::revision(ctx, self.0.id, &revision_id).await?.map(Process))
+    }
+    async fn meta(&self) -> RecordMeta {
+        RecordMeta::of(&self.0)
+    }
+    /// Events that are inputs to this process.
+    async fn observed_inputs(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ProcessEventFilterParams>,
+    ) -> GqlResult<Option<Vec<EconomicEvent>>> {
+        Ok(Some(process_event_filter(self.events(ctx, "inputOf").await?, filter)?))
+    }
+    /// Events that are outputs of this process.
+    async fn observed_outputs(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ProcessEventFilterParams>,
+    ) -> GqlResult<Option<Vec<EconomicEvent>>> {
+        Ok(Some(process_event_filter(self.events(ctx, "outputOf").await?, filter)?))
+    }
+    /// Inputs that fulfil no commitment. This node has no commitments yet, so every input is unplanned.
+    async fn unplanned_inputs(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ProcessEventFilterParams>,
+    ) -> GqlResult<Option<Vec<EconomicEvent>>> {
+        Ok(Some(process_event_filter(self.events(ctx, "inputOf").await?, filter)?))
+    }
+    /// Outputs that fulfil no commitment. This node has no commitments yet, so every output is unplanned.
+    async fn unplanned_outputs(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ProcessEventFilterParams>,
+    ) -> GqlResult<Option<Vec<EconomicEvent>>> {
+        Ok(Some(process_event_filter(self.events(ctx, "outputOf").await?, filter)?))
+    }
+    /// The input events: what flowed into the process.
+    async fn previous(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<EconomicEvent>>> {
+        Ok(Some(self.events(ctx, "inputOf").await?))
+    }
+    /// The output events: what flowed out of it.
+    async fn next(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<EconomicEvent>>> {
+        Ok(Some(self.events(ctx, "outputOf").await?))
+    }
+    /// The definition or specification for a process.
+    async fn based_on(&self, ctx: &Context<'_>) -> GqlResult<Option<ProcessSpecification>> {
+        load_process_spec(ctx, self.0.data.based_on).await
+    }
+}
+
+// ----- inputs -----------------------------------------------------------------------------
+
+/// Fields of a new economic event.
+#[derive(InputObject)]
+pub struct EconomicEventCreateParams {
+    /// (`Action`) Relates an economic event to a verb, such as consume, produce, work, improve, etc.
+    pub action: ID,
+    pub resource_inventoried_as: Option<ID>,
+    /// References a concept in a common taxonomy or other classification scheme for purposes of categorization or grouping.
+    pub resource_classified_as: Option<Vec<Uri>>,
+    /// The amount and unit of the economic resource counted or inventoried.
+    pub resource_quantity: Option<IMeasure>,
+    /// The amount and unit of the work or use or citation effort-based action.
+    pub effort_quantity: Option<IMeasure>,
+    pub has_beginning: Option<DateTime>,
+    pub has_end: Option<DateTime>,
+    /// The date/time at which the economic event occurred. Can be used instead of beginning and end.
+    pub has_point_in_time: Option<DateTime>,
+    pub note: Option<String>,
+    /// Reference to an agreement between agents which specifies the rules or policies or calculations which govern this economic event.
+    pub agreed_in: Option<Uri>,
+    /// (`EconomicEvent`) References another economic event that implied this economic event, often based on a prior agreement.
+    pub triggered_by: Option<ID>,
+    /// (`EconomicResource`) Additional economic resource on the economic event when needed by the receiver.
+    pub to_resource_inventoried_as: Option<ID>,
+    /// (`Agent`) The economic agent from whom the actual economic event is initiated.
+    pub provider: ID,
+    pub receiver: ID,
+    /// (`SpatialThing`) The place where an economic event occurs.  Usually mappable.
+    pub at_location: Option<ID>,
+    pub to_location: Option<ID>,
+    pub input_of: Option<ID>,
+    pub output_of: Option<ID>,
+    /// (`ResourceSpecification`) The primary resource specification or definition of an existing or potential economic resource.
+    pub resource_conforms_to: Option<ID>,
+    /// (`AccountingScope`) ValueFlows: grouping around something to create a boundary or context.
+    pub in_scope_of: Option<Vec<ID>>,
+    /// (`EconomicEvent`) ValueFlows 1.0: the event this one corrects; its quantity is added to the original's and may be negative.
+    pub corrects: Option<ID>,
+    /// ValueFlows 1.0: the state the event gives its resource (for example pass or fail).
+    pub state: Option<String>,
+}
+
+/// Changes to an economic event: only these fields may change; effects never do.
+#[derive(InputObject)]
+pub struct EconomicEventUpdateParams {
+    pub revision_id: ID,
+    #[graphql(default)]
+    pub note: MaybeUndefined<String>,
+    /// Reference to an agreement between agents which specifies the rules or policies or calculations which govern this economic event.
+    #[graphql(default)]
+    pub agreed_in: MaybeUndefined<Uri>,
+    /// (`EconomicEvent`) References another economic event that implied this economic event.
+    #[graphql(default)]
+    pub triggered_by: MaybeUndefined<ID>,
+}
+
+/// The event recorded or updated.
+#[derive(SimpleObject)]
+pub struct EconomicEventResponse {
+    economic_event: EconomicEvent,
+    /// Details of any newly created `EconomicResource`, for events that create new resources.
+    economic_resource: Option<EconomicResource>,
+}
+
+/// Input `EconomicResource` type used when sending events to setup initial resource recordings
+#[derive(InputObject)]
+pub struct EconomicResourceCreateParams {
+    /// An informal or formal textual identifier for an item. Does not imply uniqueness.
+    pub name: Option<String>,
+    /// Sometimes called serial number, used when each item must have a traceable identifier.
+    pub tracking_identifier: Option<String>,
+    /// The uri to an image relevant to the resource, such as a photo, diagram, etc.
+    pub image: Option<Uri>,
+    pub image_list: Option<Vec<Uri>>,
+    /// (`EconomicResource`) Used when a stock economic resource contains items also defined as economic resources.
+    pub contained_in: Option<ID>,
+    pub note: Option<String>,
+    /// (`SpatialThing`) The current place an economic resource is located.
+    pub current_location: Option<ID>,
+    /// (`ResourceSpecification`) The primary resource specification or definition of an existing or potential economic resource.
+    pub conforms_to: Option<ID>,
+}
+
+/// Changes to a resource's descriptive fields (quantities and location come from events).
+#[derive(InputObject)]
+pub struct EconomicResourceUpdateParams {
+    pub revision_id: ID,
+    /// References one or more concepts in a common taxonomy or other classification scheme.
+    #[graphql(default)]
+    pub classified_as: MaybeUndefined<Vec<Uri>>,
+    /// The uri to an image relevant to the resource, such as a photo, diagram, etc.
+    #[graphql(default)]
+    pub image: MaybeUndefined<Uri>,
+    #[graphql(default)]
+    pub image_list: MaybeUndefined<Vec<Uri>>,
+    /// (`EconomicResource`) Used when a stock economic resource contains items also defined as economic resources.
+    #[graphql(default)]
+    pub contained_in: MaybeUndefined<ID>,
+    /// (`Unit`) The unit used for use or work or cite actions for this resource.
+    #[graphql(default)]
+    pub unit_of_effort: MaybeUndefined<ID>,
+    #[graphql(default)]
+    pub note: MaybeUndefined<String>,
+}
+
+/// The resource updated.
+#[derive(SimpleObject)]
+pub struct EconomicResourceResponse {
+    economic_resource: EconomicResource,
+}
+
+/// Fields of a new process.
+#[derive(InputObject)]
+pub struct ProcessCreateParams {
+    /// An informal or formal textual identifier for a process. Does not imply uniqueness.
+    pub name: String,
+    pub has_beginning: Option<DateTime>,
+    pub has_end: Option<DateTime>,
+    /// The process is complete or not.
+    pub finished: Option<bool>,
+    pub note: Option<String>,
+    /// References one or more concepts in a common taxonomy or other classification scheme.
+    pub classified_as: Option<Vec<Uri>>,
+    /// (`AccountingScope`) Grouping around something to create a boundary or context.
+    pub in_scope_of: Option<Vec<ID>>,
+    /// (`ProcessSpecification`) The definition or specification for a process.
+    pub based_on: Option<ID>,
+}
+
+/// Changes to a process.
+#[derive(InputObject)]
+pub struct ProcessUpdateParams {
+    pub revision_id: ID,
+    /// An informal or formal textual identifier for a process. Does not imply uniqueness.
+    #[graphql(default)]
+    pub name: MaybeUndefined<String>,
+    #[graphql(default)]
+    pub has_beginning: MaybeUndefined<DateTime>,
+    #[graphql(default)]
+    pub has_end: MaybeUndefined<DateTime>,
+    /// The process is complete or not.
+    #[graphql(default)]
+    pub finished: MaybeUndefined<bool>,
+    #[graphql(default)]
+    pub note: MaybeUndefined<String>,
+    /// References one or more concepts in a common taxonomy or other classification scheme.
+    #[graphql(default)]
+    pub classified_as: MaybeUndefined<Vec<Uri>>,
+    /// (`AccountingScope`) Grouping around something to create a boundary or context.
+    #[graphql(default)]
+    pub in_scope_of: MaybeUndefined<Vec<ID>>,
+    /// (`ProcessSpecification`) The definition or specification for a process.
+    #[graphql(default)]
+    pub based_on: MaybeUndefined<ID>,
+}
+
+/// The process created or updated.
+#[derive(SimpleObject)]
+pub struct ProcessResponse {
+    process: Process,
+}
+
+fn measure(field: &str, m: &Option<IMeasure>) -> Result<Option<vf::Measure>, AppError> {
+    m.as_ref().map(|m| m.to_vf(field)).transpose()
+}
+
+impl EconomicEventCreateParams {
+    fn into_domain(self) -> Result<vf::NewEconomicEvent, AppError> {
+        let id = |f: &str, v: &Option<ID>| parse_opt_id(f, v);
+        Ok(vf::NewEconomicEvent {
+            action: parse_action("action", self.action.as_str())?,
+            provider: vf::AgentId::new(parse_id("provider", &self.provider)?),
+            receiver: vf::AgentId::new(parse_id("receiver", &self.receiver)?),
+            resource_inventoried_as: id("resourceInventoriedAs", &self.resource_inventoried_as)?
+                .map(vf::ResourceId::new),
+            to_resource_inventoried_as: id("toResourceInventoriedAs", &self.to_resource_inventoried_as)?
+                .map(vf::ResourceId::new),
+            resource_classified_as: Uri::strings(self.resource_classified_as),
+            resource_conforms_to: id("resourceConformsTo", &self.resource_conforms_to)?
+                .map(vf::ResourceSpecificationId::new),
+            resource_quantity: measure("resourceQuantity", &self.resource_quantity)?,
+            effort_quantity: measure("effortQuantity", &self.effort_quantity)?,
+            has_beginning: self.has_beginning.map(|d| d.0),
+            has_end: self.has_end.map(|d| d.0),
+            has_point_in_time: self.has_point_in_time.map(|d| d.0),
+            note: self.note,
+            agreed_in: self.agreed_in.map(|u| u.0),
+            triggered_by: id("triggeredBy", &self.triggered_by)?.map(vf::EventId::new),
+            at_location: id("atLocation", &self.at_location)?.map(vf::SpatialThingId::new),
+            to_location: id("toLocation", &self.to_location)?.map(vf::SpatialThingId::new),
+            input_of: id("inputOf", &self.input_of)?.map(vf::ProcessId::new),
+            output_of: id("outputOf", &self.output_of)?.map(vf::ProcessId::new),
+            in_scope_of: parse_ids("inScopeOf", &self.in_scope_of)?.into_iter().map(vf::AgentId::new).collect(),
+            corrects: id("corrects", &self.corrects)?.map(vf::EventId::new),
+            state: self.state,
+        })
+    }
+}
+
+impl EconomicResourceCreateParams {
+    fn into_domain(self) -> Result<vf::NewEconomicResource, AppError> {
+        Ok(vf::NewEconomicResource {
+            name: self.name,
+            tracking_identifier: self.tracking_identifier,
+            image: self.image.map(|u| u.0),
+            image_list: Uri::strings(self.image_list),
+            contained_in: parse_opt_id("newInventoriedResource.containedIn", &self.contained_in)?
+                .map(vf::ResourceId::new),
+            current_location: parse_opt_id("newInventoriedResource.currentLocation", &self.current_location)?
+                .map(vf::SpatialThingId::new),
+            conforms_to: parse_opt_id("newInventoriedResource.conformsTo", &self.conforms_to)?
+                .map(vf::ResourceSpecificationId::new),
+            note: self.note,
+        })
+    }
+}
+
+// ----- queries ----------------------------------------------------------------------------
+
+/// Observation and process queries.
+#[derive(Default)]
+pub struct ObservationQuery;
+
+#[Object]
+impl ObservationQuery {
+    async fn economic_event(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<EconomicEvent>> {
+        require_read(ctx)?;
+        Ok(load_rec(ctx, parse_id("id", &id)?, EVENT).await?.map(EconomicEvent))
+    }
+
+    async fn economic_events(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<EconomicEventFilterParams>,
+    ) -> GqlResult<EconomicEventConnection> {
+        require_read(ctx)?;
+        let mut filters = Vec::new();
+        if let Some(f) = filter {
+            filters.extend(agent_filter("providerId", &f.provider_id)?);
+            filters.extend(agent_filter("receiverId", &f.receiver_id)?);
+            filters.extend(event_filters(
+                f.search_string,
+                f.action,
+                f.resource_classified_as,
+                f.start_date,
+                f.end_date,
+            )?);
+        }
+        Ok(events_connection(ctx, filters, PageArgs::new(first, after, last, before)).await?)
+    }
+
+    async fn economic_resource(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<EconomicResource>> {
+        require_read(ctx)?;
+        Ok(load_rec(ctx, parse_id("id", &id)?, RESOURCE).await?.map(EconomicResource))
+    }
+
+    async fn economic_resources(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> GqlResult<EconomicResourceConnection> {
+        require_read(ctx)?;
+        let q = ListQuery { kinds: RESOURCE.to_vec(), filters: Vec::new() };
+        let (items, info) = list(ctx, q, &PageArgs::new(first, after, last, before), resource_node).await?;
+        Ok(EconomicResourceConnection::new(items, info))
+    }
+
+    async fn process(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<Process>> {
+        require_read(ctx)?;
+        Ok(load_rec(ctx, parse_id("id", &id)?, PROCESS).await?.map(Process))
+    }
+
+    async fn processes(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<ProcessFilterParams>,
+    ) -> GqlResult<ProcessConnection> {
+        require_read(ctx)?;
+        let mut filters = Vec::new();
+        if let Some(f) = filter {
+            if let Some(s) = f.search_string.filter(|s| !s.is_empty()) {
+                filters.push(Filter::Contains { field: "text".to_owned(), needle: s.to_lowercase() });
+            }
+            if let Some(done) = f.finished {
+                filters.push(Filter::AnyOf { field: "finished".to_owned(), values: vec![done.to_string()] });
+            }
+            let scopes = parse_ids("inScopeOf", &f.in_scope_of)?;
+            if !scopes.is_empty() {
+                filters.push(Filter::AnyOf {
+                    field: "inScopeOf".to_owned(),
+                    values: scopes.iter().map(Uuid::to_string).collect(),
+                });
+            }
+            let classes = Uri::strings(f.classified_as);
+            if !classes.is_empty() {
+                filters.push(Filter::AnyOf { field: "classifiedAs".to_owned(), values: classes });
+            }
+            if let Some(end) = f.end_date {
+                filters.push(Filter::Range { field: "time".to_owned(), min: None, max: Some(end.0.to_rfc3339()) });
+            }
+            if let Some(start) = f.start_date {
+                filters.push(Filter::Range { field: "timeEnd".to_owned(), min: Some(start.0.to_rfc3339()), max: None });
+            }
+        }
+        let q = ListQuery { kinds: PROCESS.to_vec(), filters };
+        let (items, info) = list(ctx, q, &PageArgs::new(first, after, last, before), process_node).await?;
+        Ok(ProcessConnection::new(items, info))
+    }
+}
+
+// ----- mutations --------------------------------------------------------------------------
+
+/// Observation and process mutations.
+#[derive(Default)]
+pub struct ObservationMutation;
+
+#[Object]
+impl ObservationMutation {
+    /// Registers a new (`EconomicEvent`) with the collaboration space. Also serves as a means to register (`EconomicResource`) as well, instead of createEconomicResource
+    async fn create_economic_event(
+        &self,
+        ctx: &Context<'_>,
+        event: EconomicEventCreateParams,
+        new_inventoried_resource: Option<EconomicResourceCreateParams>,
+    ) -> GqlResult<EconomicEventResponse> {
+        let author = require_write(ctx)?;
+        let new_resource = new_inventoried_resource.map(EconomicResourceCreateParams::into_domain).transpose()?;
+        let event = event.into_domain()?;
+        let (event_id, resource_id) = app(ctx).record_event(EventInput { event, new_resource }, author).await?;
+        let economic_event = reload(ctx, event_id, kind::ECONOMIC_EVENT, EconomicEvent).await?;
+        let economic_resource = match resource_id {
+            Some(r) => Some(reload(ctx, r, kind::ECONOMIC_RESOURCE, EconomicResource).await?),
+            None => None,
+        };
+        Ok(EconomicEventResponse { economic_event, economic_resource })
+    }
+
+    /// Changes what may change of an event: its note, agreement and trigger.
+    async fn update_economic_event(
+        &self,
+        ctx: &Context<'_>,
+        event: EconomicEventUpdateParams,
+    ) -> GqlResult<EconomicEventResponse> {
+        let author = require_write(ctx)?;
+        let rev = parse_id("revisionId", &event.revision_id)?;
+        let trig = id_patch("triggeredBy", event.triggered_by, vf::EventId::new)?;
+        let (note, agreed) = (event.note, event.agreed_in.map_value(|u| u.0));
+        let id = app(ctx)
+            .update(
+                EVENT,
+                rev,
+                move |mut e: vf::EconomicEvent| {
+                    patch(&mut e.note, note);
+                    patch(&mut e.agreed_in, agreed);
+                    patch(&mut e.triggered_by, trig);
+                    if e.triggered_by == Some(e.id) {
+                        return Err(AppError::invalid("triggeredBy", "an event cannot trigger itself"));
+                    }
+                    Ok(e)
+                },
+                author,
+            )
+            .await?;
+        Ok(EconomicEventResponse {
+            economic_event: reload(ctx, id, kind::ECONOMIC_EVENT, EconomicEvent).await?,
+            economic_resource: None,
+        })
+    }
+
+    /// Changes a resource's descriptive fields.
+    async fn update_economic_resource(
+        &self,
+        ctx: &Context<'_>,
+        resource: EconomicResourceUpdateParams,
+    ) -> GqlResult<EconomicResourceResponse> {
+        let author = require_write(ctx)?;
+        let r = resource;
+        let rev = parse_id("revisionId", &r.revision_id)?;
+        let contained = id_patch("containedIn", r.contained_in, vf::ResourceId::new)?;
+        let unit = id_patch("unitOfEffort", r.unit_of_effort, vf::UnitId::new)?;
+        let id = app(ctx)
+            .update(
+                RESOURCE,
+                rev,
+                move |mut x: vf::EconomicResource| {
+                    uri_list_patch(&mut x.classified_as, r.classified_as);
+                    patch(&mut x.image, r.image.map_value(|u| u.0));
+                    uri_list_patch(&mut x.image_list, r.image_list);
+                    patch(&mut x.contained_in, contained);
+                    if x.contained_in == Some(x.id) {
+                        return Err(AppError::invalid("containedIn", "a resource cannot contain itself"));
+                    }
+                    patch(&mut x.unit_of_effort, unit);
+                    patch(&mut x.note, r.note);
+                    Ok(x)
+                },
+                author,
+            )
+            .await?;
+        Ok(EconomicResourceResponse {
+            economic_resource: reload(ctx, id, kind::ECONOMIC_RESOURCE, EconomicResource).await?,
+        })
+    }
+
+    async fn create_process(&self, ctx: &Context<'_>, process: ProcessCreateParams) -> GqlResult<ProcessResponse> {
+        let author = require_write(ctx)?;
+        let p = process;
+        let rec = vf::Process {
+            id: vf::ProcessId::new(Uuid::now_v7()),
+            name: p.name,
+            has_beginning: p.has_beginning.map(|d| d.0),
+            has_end: p.has_end.map(|d| d.0),
+            finished: p.finished.unwrap_or(false),
+            note: p.note,
+            classified_as: Uri::strings(p.classified_as),
+            in_scope_of: parse_ids("inScopeOf", &p.in_scope_of)?.into_iter().map(vf::AgentId::new).collect(),
+            based_on: parse_opt_id("basedOn", &p.based_on)?.map(vf::ProcessSpecificationId::new),
+        };
+        let id = app(ctx).create(&rec, author).await?;
+        Ok(ProcessResponse { process: reload(ctx, id, kind::PROCESS, Process).await? })
+    }
+
+    async fn update_process(&self, ctx: &Context<'_>, process: ProcessUpdateParams) -> GqlResult<ProcessResponse> {
+        let author = require_write(ctx)?;
+        let p = process;
+        let rev = parse_id("revisionId", &p.revision_id)?;
+        let based = id_patch("basedOn", p.based_on, vf::ProcessSpecificationId::new)?;
+        let mut scopes_new = Vec::new();
+        let scopes_given = !p.in_scope_of.is_undefined();
+        ids_patch("inScopeOf", &mut scopes_new, p.in_scope_of, vf::AgentId::new)?;
+        let id = app(ctx)
+            .update(
+                PROCESS,
+                rev,
+                move |mut x: vf::Process| {
+                    patch_required("name", &mut x.name, p.name)?;
+                    patch(&mut x.has_beginning, p.has_beginning.map_value(|d| d.0));
+                    patch(&mut x.has_end, p.has_end.map_value(|d| d.0));
+                    match p.finished {
+                        MaybeUndefined::Value(f) => x.finished = f,
+                        MaybeUndefined::Null => x.finished = false,
+                        MaybeUndefined::Undefined => {}
+                    }
+                    patch(&mut x.note, p.note);
+                    uri_list_patch(&mut x.classified_as, p.classified_as);
+                    if scopes_given {
+                        x.in_scope_of = scopes_new;
+                    }
+                    patch(&mut x.based_on, based);
+                    Ok(x)
+                },
+                author,
+            )
+            .await?;
+        Ok(ProcessResponse { process: reload(ctx, id, kind::PROCESS, Process).await? })
+    }
+
+    /// Deletes a process nothing refers to.
+    async fn delete_process(&self, ctx: &Context<'_>, id: ID) -> GqlResult<bool> {
+        let author = require_write(ctx)?;
+        Ok(app(ctx).delete(PROCESS, DeleteTarget::Id(parse_id("id", &id)?), author).await?)
+    }
+}

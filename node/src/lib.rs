@@ -1,0 +1,28 @@
+//! vf-node: a ValueFlows ledger node. It records economic events as ValueFlows defines them,
+//! keeps every write in its own signed op feed, derives resource state from the events, and
+//! serves the vf-graphql API.
+//!
+//! # Layout
+//! - [`config`]: the typed configuration (defaults < file < `VF_` env < flags).
+//! - [`store`]: sea-orm entities, migrations and queries (SQLite or PostgreSQL).
+//! - [`app`]: use cases; the single writer that signs ops and commits in groups.
+//! - [`graphql`]: the vf-graphql schema, one file per ValueFlows module.
+//! - [`auth`]: EdDSA bearer tokens and scopes.
+//! - [`http`]: axum routes (`/graphql`, `/health`, `/ready`).
+//! - [`node`]: `Node::build(config)` then `node.serve(listener, shutdown)`.
+//! - [`cli`]: the `vf-node` command line.
+//! - [`error`]: the request-path error and its stable codes.
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod node;
+pub mod store;
+pub mod telemetry;
+
+pub use config::Config;
+pub use node::Node;

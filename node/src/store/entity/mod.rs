@@ -1,0 +1,8 @@
+//! sea-orm entities: the row form of everything the node stores.
+
+pub mod node_meta;
+pub mod op;
+pub mod record;
+pub mod record_index;
+pub mod record_revision;
+pub mod resource_state;

@@ -1,0 +1,72 @@
+//! Storage through sea-orm: SQLite in the data directory by default, PostgreSQL when a
+//! `postgres://` URL is configured. The same queries serve both.
+
+pub mod entity;
+pub mod migration;
+pub mod ops;
+pub mod records;
+
+use std::time::Duration;
+
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm_migration::MigratorTrait;
+
+use crate::config::SqliteSync;
+
+/// A connected, migrated database.
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: DatabaseConnection,
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://...` or `postgres://...`) and applies pending migrations.
+    pub async fn open(url: &str, sync: SqliteSync, max_connections: u32) -> Result<Store, DbErr> {
+        let mut opts = ConnectOptions::new(url.to_owned());
+        opts.sqlx_logging(false).connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(30));
+        if url.starts_with("sqlite:") {
+            let memory = url.contains(":memory:") || url.contains("mode=memory");
+            // An in-memory database lives in one connection; a file takes readers in
+            // parallel with the single writer (WAL).
+            opts.max_connections(if memory { 1 } else { max_connections }).min_connections(1);
+            let synchronous = match sync {
+                SqliteSync::Full => SqliteSynchronous::Full,
+                SqliteSync::Normal => SqliteSynchronous::Normal,
+            };
+            opts.map_sqlx_sqlite_opts(move |o| {
+                o.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(synchronous)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(30))
+                    .create_if_missing(true)
+                    .pragma("cache_size", "-32768")
+            });
+        } else {
+            opts.max_connections(max_connections);
+        }
+        let db = Database::connect(opts).await?;
+        migration::Migrator::up(&db, None).await?;
+        Ok(Store { db })
+    }
+
+    /// The connection pool.
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Which database this is.
+    pub fn backend(&self) -> DbBackend {
+        self.db.get_database_backend()
+    }
+
+    /// True when the database answers and the migrations are applied.
+    pub async fn ready(&self) -> bool {
+        matches!(migration::Migrator::get_pending_migrations(&self.db).await, Ok(p) if p.is_empty())
+    }
+
+    /// Closes the pool, waiting for connections in use to be returned.
+    pub async fn close(self) -> Result<(), DbErr> {
+        self.db.close().await
+    }
+}
