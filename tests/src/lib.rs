@@ -1,0 +1,222 @@
+//! Test harness for vf-node: `TestNode` runs a real node (HTTP on `127.0.0.1:0`, its own
+//! database) inside the test process, on SQLite or PostgreSQL; `gql` sends real requests.
+//!
+//! # Layout
+//! - [`TestNode`]: one node, its URL, tokens, and a GraphQL client.
+//! - [`Backend`]: which database a node uses; PostgreSQL databases are created per node.
+//! - [`postgres_admin_url`]: where the PostgreSQL server is found (`DATABASE_URL`).
+
+use std::time::Duration;
+
+use anyhow::Context;
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+use valueflows_node::auth::Scope;
+use valueflows_node::{Config, Node};
+
+/// Which database a test node uses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// A SQLite file in the node's temporary data directory.
+    Sqlite,
+    /// A fresh database on the PostgreSQL server.
+    Postgres,
+}
+
+/// The PostgreSQL server tests use: `DATABASE_URL`, or the local default.
+pub fn postgres_admin_url() -> String {
+    std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+}
+
+/// Installs the rustls crypto provider once (reqwest is built without one).
+pub fn install_crypto() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// A running node owned by one test.
+pub struct TestNode {
+    /// Base URL, `http://127.0.0.1:PORT`.
+    pub url: String,
+    /// The node (for direct access to its app in assertions).
+    pub node: Node,
+    /// A token with `write` scope for the node's own organization.
+    pub write_token: String,
+    /// A token with `read` scope.
+    pub read_token: String,
+    /// Which database it runs on.
+    pub backend: Backend,
+    client: reqwest::Client,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    pg_database: Option<String>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestNode {
+    /// A node on SQLite.
+    pub async fn sqlite() -> TestNode {
+        Self::spawn(Backend::Sqlite, |_| {}).await.expect("start a SQLite node")
+    }
+
+    /// A node on its own PostgreSQL database, or None (with a message) when no server is
+    /// reachable outside CI. In CI (`CI=true`) an unreachable server fails the test.
+    pub async fn postgres() -> Option<TestNode> {
+        match Self::spawn(Backend::Postgres, |_| {}).await {
+            Ok(n) => Some(n),
+            Err(e) => {
+                if std::env::var("CI").is_ok_and(|v| v == "true") {
+                    panic!("PostgreSQL is required in CI and was not usable: {e:#}");
+                }
+                eprintln!("SKIPPED (PostgreSQL not reachable at {}): {e:#}", postgres_admin_url());
+                None
+            }
+        }
+    }
+
+    /// A node on `backend` with its config adjusted by `tune`.
+    pub async fn spawn(backend: Backend, tune: impl FnOnce(&mut Config)) -> anyhow::Result<TestNode> {
+        install_crypto();
+        let dir = tempfile::tempdir()?;
+        let mut cfg = Config::ephemeral(dir.path());
+        let mut pg_database = None;
+        if backend == Backend::Postgres {
+            let name = format!("vf_test_{}", uuid::Uuid::now_v7().simple());
+            let admin = tokio::time::timeout(Duration::from_secs(5), Database::connect(postgres_admin_url()))
+                .await
+                .context("connecting to PostgreSQL timed out")??;
+            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
+            admin.close().await?;
+            cfg.database_url = Some(replace_database(&postgres_admin_url(), &name));
+            pg_database = Some(name);
+        }
+        tune(&mut cfg);
+        let node = Node::build(cfg).await?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let (tx, rx) = oneshot::channel::<()>();
+        let serving = node.clone();
+        let task = tokio::spawn(async move {
+            serving
+                .serve(listener, async move {
+                    let _ = rx.await;
+                })
+                .await
+        });
+        let app = node.app();
+        let now = chrono::Utc::now().timestamp();
+        let write_token = app.authority().issue(app.self_agent(), Scope::Write, 3600, now)?;
+        let read_token = app.authority().issue(app.self_agent(), Scope::Read, 3600, now)?;
+        Ok(TestNode {
+            url,
+            node,
+            write_token,
+            read_token,
+            backend,
+            client: reqwest::Client::builder().timeout(Duration::from_secs(60)).build()?,
+            shutdown: Some(tx),
+            task: Some(task),
+            pg_database,
+            _dir: dir,
+        })
+    }
+
+    /// A token for `agent` with `scope`.
+    pub fn token_for(&self, agent: &str, scope: Scope) -> String {
+        let app = self.node.app();
+        let id = valueflows_model::AgentId::parse(agent).expect("agent id");
+        app.authority().issue(id, scope, 3600, chrono::Utc::now().timestamp()).expect("token")
+    }
+
+    /// Sends a GraphQL request; returns the whole response body.
+    pub async fn gql_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut req =
+            self.client.post(format!("{}/graphql", self.url)).json(&json!({ "query": query, "variables": variables }));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().await.expect("request sent");
+        resp.json::<Value>().await.expect("JSON response")
+    }
+
+    /// Sends a GraphQL request with the write token.
+    pub async fn gql(&self, query: &str, variables: Value) -> Value {
+        self.gql_as(Some(&self.write_token), query, variables).await
+    }
+
+    /// Sends a request that must succeed; returns `data`.
+    pub async fn ok(&self, query: &str, variables: Value) -> Value {
+        let v = self.gql(query, variables).await;
+        assert!(v.get("errors").is_none(), "unexpected errors: {v:#}");
+        v["data"].clone()
+    }
+
+    /// The HTTP client, for raw requests.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// Stops the node and drops its PostgreSQL database.
+    pub async fn stop(mut self) {
+        self.shutdown_inner().await;
+    }
+
+    async fn shutdown_inner(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.task.take() {
+            let _ = t.await;
+        }
+        if let Some(name) = self.pg_database.take() {
+            self.node.app().store().clone().close().await.ok();
+            if let Ok(admin) = Database::connect(postgres_admin_url()).await {
+                let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                let _ = admin.close().await;
+            }
+        }
+    }
+}
+
+impl Drop for TestNode {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(name) = self.pg_database.take() {
+            // Best effort when a test panicked before `stop`: drop the database on a side thread.
+            let _ = std::thread::spawn(move || {
+                if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                    rt.block_on(async {
+                        if let Ok(admin) = Database::connect(postgres_admin_url()).await {
+                            let _ =
+                                admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                        }
+                    });
+                }
+            })
+            .join();
+        }
+    }
+}
+
+/// `url` with its database name replaced by `name`.
+pub fn replace_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let base = match base.rfind('/') {
+        Some(i) if i > base.find("://").map_or(0, |s| s + 2) => &base[..i],
+        _ => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+/// The `extensions.code` of the first error of a response.
+pub fn error_code(v: &Value) -> Option<&str> {
+    v["errors"][0]["extensions"]["code"].as_str()
+}
