@@ -1,0 +1,44 @@
+# vf-node: every task CI runs is a target here, so local runs and CI never differ.
+.DEFAULT_GOAL := help
+CARGO ?= cargo
+DATA_DIR ?= ./vf-data
+LISTEN ?= 127.0.0.1:8080
+COMPAT_MODULES ?= agent,measurement,geolocation,action,resource_specification,process_specification,observation,process,history,filtering
+
+.PHONY: help run test test-rust schema schema-check compat tripwire bench lint fmt ci
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+run: ## Run one node on the embedded default (SQLite in ./vf-data) at http://127.0.0.1:8080/graphql
+	$(CARGO) run --release -p valueflows-node --bin vf-node -- serve --data-dir $(DATA_DIR) --listen $(LISTEN)
+
+test: tripwire test-rust compat ## All tests: unit, property, end-to-end (SQLite and PostgreSQL), schema compatibility
+
+test-rust:
+	$(CARGO) test --workspace --all-targets
+
+schema: ## Regenerate schema/valueflows.graphql from the code
+	$(CARGO) run -q -p valueflows-node --bin vf-node -- schema > schema/valueflows.graphql
+
+compat: ## Check schema/valueflows.graphql against the vf-graphql 0.9.0-alpha.10 reference (needs npm)
+	../shared/tools/vf-compat/run schema/valueflows.graphql --modules=$(COMPAT_MODULES) --quiet
+
+tripwire: ## The model crate must stay free of IO and framework crates
+	@deps=$$($(CARGO) tree -p valueflows-model -e normal --prefix none | grep -E '^(tokio|axum|async-graphql|sea-orm|reqwest) ' || true); \
+	if [ -n "$$deps" ]; then echo "valueflows-model pulls in: $$deps"; exit 1; else echo "tripwire: valueflows-model is free of tokio, axum, async-graphql, sea-orm, reqwest"; fi
+
+bench: ## Criterion benchmarks and the HTTP load tool (release build)
+	$(CARGO) bench -p valueflows-model --bench fold -- --warm-up-time 1 --measurement-time 5
+	$(CARGO) build --release -p valueflows-node -p vf-tests
+	./target/release/vf-load --events 100000 --clients 16 --seconds 20
+
+lint: ## rustfmt check, clippy and rustdoc with warnings as errors
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps
+
+fmt: ## Format the code
+	$(CARGO) fmt --all
+
+ci: lint test ## What CI runs
