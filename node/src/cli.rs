@@ -82,17 +82,22 @@ impl Common {
     /// Defaults < file < environment < these flags.
     fn config(&self) -> anyhow::Result<Config> {
         let env: Vec<(String, String)> = std::env::vars().collect();
-        let data_dir = self
-            .data_dir
-            .clone()
-            .or_else(|| std::env::var_os("VF_DATA_DIR").map(PathBuf::from))
-            .unwrap_or_else(|| Config::default().data_dir);
+        let data_dir = self.data_dir.clone().or_else(|| std::env::var_os("VF_DATA_DIR").map(PathBuf::from));
         let file = match &self.config {
             Some(f) => Some(f.clone()),
-            None => Some(data_dir.join(CONFIG_FILE)).filter(|p| p.exists()),
+            None => {
+                let dir = data_dir.clone().unwrap_or_else(|| Config::default().data_dir);
+                Some(dir.join(CONFIG_FILE)).filter(|p| p.exists())
+            }
         };
         let mut cfg = Config::load(file.as_deref(), env)?;
-        cfg.data_dir = data_dir;
+        // The flag or VF_DATA_DIR; else, with `--config`, the file's `data_dir`; else the default
+        // (whose own config file must not move the data directory elsewhere).
+        match data_dir {
+            Some(dir) => cfg.data_dir = dir,
+            None if self.config.is_none() => cfg.data_dir = Config::default().data_dir,
+            None => {}
+        }
         if let Some(url) = &self.database_url {
             cfg.database_url = Some(url.clone());
         }
@@ -140,11 +145,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
                 cfg.name = name;
             }
             crate::telemetry::init(&cfg.log);
-            write_config_file(&cfg)?;
+            // Bind first: a bad or busy address fails before anything is created.
             let listen = cfg.listen.clone();
-            let node = Node::build(cfg).await?;
             let listener =
                 tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+            write_config_file(&cfg)?;
+            let node = Node::build(cfg).await?;
             let addr = listener.local_addr()?;
             println!("node {}", node.app().did());
             println!("listening on http://{addr}");

@@ -126,6 +126,11 @@ typed_id!(
     "agent relationship role"
 );
 typed_id!(
+    /// Identifies a [`ProductBatch`](crate::ProductBatch).
+    ProductBatchId,
+    "product batch"
+);
+typed_id!(
     /// Identifies one revision of a record (for replication and history).
     RevisionId,
     "revision"

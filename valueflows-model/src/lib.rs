@@ -15,7 +15,7 @@
 //! - [`knowledge`] — [`ResourceSpecification`], [`ProcessSpecification`].
 //! - [`observation`] — [`Process`], [`EconomicEvent`] and its rules
 //!   ([`EconomicEvent::record`], [`EventError`]), [`EconomicResource`], and the
-//!   fold ([`ResourceState`], [`fold`], [`Anomaly`]).
+//!   fold ([`ResourceState`], [`fold`], [`Anomaly`]), and lots ([`ProductBatch`]).
 //!
 //! # Example
 //!
@@ -66,14 +66,14 @@ pub use agent::{Agent, AgentKind, AgentRelationship, AgentRelationshipRole};
 pub use geolocation::SpatialThing;
 pub use ids::{
     AgentId, AgentRelationshipId, AgentRelationshipRoleId, EventId, IdError, ProcessId, ProcessSpecificationId,
-    ResourceId, ResourceSpecificationId, RevisionId, SpatialThingId, UnitId,
+    ProductBatchId, ResourceId, ResourceSpecificationId, RevisionId, SpatialThingId, UnitId,
 };
 pub use knowledge::{ProcessSpecification, ResourceSpecification};
 pub use measurement::{Measure, Unit};
 pub use observation::{
     Anomaly, EconomicEvent, EconomicResource, EventContext, EventError, EventOrder, NewEconomicEvent,
-    NewEconomicResource, Process, QuantityKind, QuantityTally, Recorded, ResourceState, ResourceView, UnitTally,
-    WriteOrders, fold,
+    NewEconomicResource, Process, ProductBatch, QuantityKind, QuantityTally, Recorded, ResourceState, ResourceView,
+    UnitTally, WriteOrders, fold,
 };
 pub use time::{TimeError, Timestamp};
 pub use validation::{MAX_NAME_CHARS, MAX_TEXT_CHARS, RecordError};

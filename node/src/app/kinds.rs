@@ -31,6 +31,8 @@ pub mod kind {
     pub const ECONOMIC_EVENT: &str = "EconomicEvent";
     /// An economic resource (descriptive fields; quantities are derived).
     pub const ECONOMIC_RESOURCE: &str = "EconomicResource";
+    /// A lot or batch.
+    pub const PRODUCT_BATCH: &str = "ProductBatch";
 
     /// Both agent kinds.
     pub const AGENTS: &[&str] = &[PERSON, ORGANIZATION];
@@ -313,6 +315,24 @@ impl Record for vf::EconomicResource {
         }
         text_terms(&mut out, &[self.name.as_deref(), self.note.as_deref(), self.tracking_identifier.as_deref()]);
         out
+    }
+}
+
+impl Record for vf::ProductBatch {
+    fn kind(&self) -> &'static str {
+        kind::PRODUCT_BATCH
+    }
+    fn id(&self) -> Uuid {
+        self.id.uuid()
+    }
+    fn refs(&self) -> Vec<Ref> {
+        Vec::new()
+    }
+    fn terms(&self) -> Vec<(String, String)> {
+        vec![("batchNumber".to_owned(), self.batch_number.clone())]
+    }
+    fn validate(&self) -> Result<(), AppError> {
+        Ok(vf::ProductBatch::validate(self)?)
     }
 }
 

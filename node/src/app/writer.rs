@@ -15,6 +15,9 @@ use crate::error::AppError;
 use crate::store::entity::{op, record, record_revision};
 use crate::store::{ops, records};
 
+/// Builds a record's next revision from its current row.
+pub type Revise = Box<dyn FnOnce(&record::Model) -> Result<Draft, AppError> + Send>;
+
 /// A change to the ledger, run inside the writer's transaction.
 pub enum Command {
     /// Create a record.
@@ -27,7 +30,7 @@ pub enum Command {
         /// The revision the client saw.
         revision_id: Uuid,
         /// Builds the new revision from the current row.
-        revise: Box<dyn FnOnce(&record::Model) -> Result<Draft, AppError> + Send>,
+        revise: Revise,
     },
     /// Retract a record nothing depends on.
     Delete {
@@ -335,7 +338,7 @@ impl WriteCtx<'_> {
         &mut self,
         kinds: &'static [&'static str],
         revision_id: Uuid,
-        revise: Box<dyn FnOnce(&record::Model) -> Result<Draft, AppError> + Send>,
+        revise: Revise,
     ) -> Result<Uuid, AppError> {
         let current = self.current(kinds, revision_id).await?;
         let draft = revise(&current)?;

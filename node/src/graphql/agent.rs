@@ -23,6 +23,8 @@ use crate::store::entity::record;
 use crate::store::records::{Filter, ListQuery};
 
 /// A person or group or organization with economic agency.
+// The interface's field list repeats `ty = ...` on purpose; clippy reads that as duplicated attributes.
+#[allow(clippy::duplicated_attributes)]
 #[derive(Interface, Clone)]
 #[graphql(
     field(name = "id", ty = "ID"),

@@ -53,7 +53,7 @@ pub async fn load_unit(ctx: &Context<'_>, id: Option<vf::UnitId>) -> GqlResult<O
 }
 
 /// Semantic meaning for measurements: binds a quantity to its measurement unit.
-/// See http://www.qudt.org/pages/QUDToverviewPage.html
+/// See <http://www.qudt.org/pages/QUDToverviewPage.html>
 pub struct Measure(pub vf::Measure);
 
 #[Object]

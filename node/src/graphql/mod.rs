@@ -11,6 +11,7 @@ pub mod knowledge;
 pub mod loaders;
 pub mod measurement;
 pub mod observation;
+pub mod product_batch;
 pub mod scalars;
 
 use std::sync::Arc;
@@ -33,6 +34,7 @@ pub struct Query(
     geolocation::GeolocationQuery,
     knowledge::KnowledgeQuery,
     observation::ObservationQuery,
+    product_batch::ProductBatchQuery,
 );
 
 /// The root mutation: every module's mutations.
@@ -43,6 +45,7 @@ pub struct Mutation(
     geolocation::GeolocationMutation,
     knowledge::KnowledgeMutation,
     observation::ObservationMutation,
+    product_batch::ProductBatchMutation,
 );
 
 /// The node's GraphQL schema.

@@ -364,11 +364,11 @@ impl EconomicEvent {
     }
     /// The amount and unit of the economic resource counted or inventoried. This is the quantity that could be used to increment or decrement a resource, depending on the type of resource and resource effect of action.
     async fn resource_quantity(&self) -> Option<Measure> {
-        self.0.data.resource_quantity.clone().map(Measure)
+        self.0.data.resource_quantity.map(Measure)
     }
     /// The amount and unit of the work or use or citation effort-based action. This is often a time duration, but also could be cycle counts or other measures of effort or usefulness.
     async fn effort_quantity(&self) -> Option<Measure> {
-        self.0.data.effort_quantity.clone().map(Measure)
+        self.0.data.effort_quantity.map(Measure)
     }
     async fn has_beginning(&self) -> Option<DateTime> {
         self.0.data.has_beginning.map(DateTime)
@@ -520,11 +520,11 @@ impl EconomicResource {
     }
     /// The current amount and unit of the economic resource for which the agent has primary rights and responsibilities, sometimes thought of as ownership. Derived from the economic events affecting the resource.
     async fn accounting_quantity(&self, ctx: &Context<'_>) -> GqlResult<Option<Measure>> {
-        Ok(self.derived(ctx).await?.accounting_quantity.clone().map(Measure))
+        Ok(self.derived(ctx).await?.accounting_quantity.map(Measure))
     }
     /// The current amount and unit of the economic resource which is under direct control of the agent. Derived from the economic events affecting the resource.
     async fn onhand_quantity(&self, ctx: &Context<'_>) -> GqlResult<Option<Measure>> {
-        Ok(self.derived(ctx).await?.onhand_quantity.clone().map(Measure))
+        Ok(self.derived(ctx).await?.onhand_quantity.map(Measure))
     }
     async fn note(&self) -> Option<String> {
         self.0.data.note.clone()
@@ -656,10 +656,11 @@ impl Process {
             let evs = if forward { r.flow_next(ctx).await? } else { r.flow_previous(ctx).await? };
             for ev in evs {
                 let p = if forward { ev.0.data.input_of } else { ev.0.data.output_of };
-                if let Some(p) = process_item(ctx, p).await? {
-                    if p.0.id != self.0.id && !out.iter().any(|q| q.0.id == p.0.id) {
-                        out.push(p);
-                    }
+                if let Some(p) = process_item(ctx, p).await?
+                    && p.0.id != self.0.id
+                    && !out.iter().any(|q| q.0.id == p.0.id)
+                {
+                    out.push(p);
                 }
             }
         }

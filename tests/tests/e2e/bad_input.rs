@@ -9,7 +9,7 @@ use crate::flow::{Shop, raise_steel, shop};
 /// Ops in the node's feed and the full state of every resource: the ledger's fingerprint.
 async fn fingerprint(node: &TestNode) -> (u64, Value) {
     let app = node.node.app();
-    let n = ops::len(app.store().db(), &app.did().to_string()).await.expect("len");
+    let n = ops::len(app.store().db(), app.did().as_str()).await.expect("len");
     let r = node
         .ok("{ economicResources(first: 1000) { edges { node { id revisionId accountingQuantity { hasNumericalValue } onhandQuantity { hasNumericalValue } } } } }", json!({}))
         .await;

@@ -8,7 +8,7 @@ use vf_tests::TestNode;
 async fn concurrent_writes_are_all_kept(node: &TestNode) {
     let shop = crate::flow::shop(node).await;
     let stock = crate::flow::raise_steel(node, &shop, "0").await;
-    let before = ops::len(node.node.app().store().db(), &node.node.app().did().to_string()).await.expect("len");
+    let before = ops::len(node.node.app().store().db(), node.node.app().did().as_str()).await.expect("len");
     let clients = 16;
     let per = 10;
     let tasks: Vec<_> = (0..clients)
@@ -45,9 +45,9 @@ async fn concurrent_writes_are_all_kept(node: &TestNode) {
     }
     assert_eq!(acked, clients * per);
     let app = node.node.app();
-    let after = ops::len(app.store().db(), &app.did().to_string()).await.expect("len");
+    let after = ops::len(app.store().db(), app.did().as_str()).await.expect("len");
     assert_eq!(after - before, acked as u64, "one op per acknowledged write");
-    let feed = ops::range(app.store().db(), &app.did().to_string(), 0, 100_000).await.expect("feed");
+    let feed = ops::range(app.store().db(), app.did().as_str(), 0, 100_000).await.expect("feed");
     assert!(feed.iter().enumerate().all(|(i, o)| o.seq == i as i64 + 1), "gap-free");
     let v = node
         .ok(

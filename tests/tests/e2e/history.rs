@@ -83,3 +83,27 @@ async fn event_effects_cannot_be_edited(node: &TestNode) {
 }
 
 crate::on_both!(updates_keep_history, event_effects_cannot_be_edited);
+
+async fn product_batches_round_trip(node: &TestNode) {
+    let c = node
+        .ok("mutation { createProductBatch(productBatch: {batchNumber: \"LOT-7\", productionDate: \"2026-03-02\"}) { productBatch { id revisionId batchNumber productionDate } } }", json!({}))
+        .await;
+    let b = &c["createProductBatch"]["productBatch"];
+    assert_eq!(b["productionDate"], "2026-03-02T00:00:00.000000Z");
+    let v = node
+        .gql("mutation($r: ID!) { updateProductBatch(productBatch: {revisionId: $r, expiryDate: \"2026-01-01\"}) { productBatch { id } } }", json!({"r": b["revisionId"]}))
+        .await;
+    assert_eq!(error_code(&v), Some("VALIDATION"), "expires before it was made: {v:#}");
+    let u = node
+        .ok("mutation($r: ID!) { updateProductBatch(productBatch: {revisionId: $r, expiryDate: \"2028-01-01\"}) { productBatch { expiryDate batchNumber } } }", json!({"r": b["revisionId"]}))
+        .await;
+    assert_eq!(u["updateProductBatch"]["productBatch"]["batchNumber"], "LOT-7");
+    let l = node.ok("{ productBatches { edges { node { batchNumber } } pageInfo { totalCount } } }", json!({})).await;
+    assert_eq!(l["productBatches"]["pageInfo"]["totalCount"], 1);
+    let d = node.ok("mutation($id: ID!) { deleteProductBatch(id: $id) }", json!({"id": b["id"]})).await;
+    assert_eq!(d["deleteProductBatch"], true);
+    let l = node.ok("{ productBatches { pageInfo { totalCount } } }", json!({})).await;
+    assert_eq!(l["productBatches"]["pageInfo"]["totalCount"], 0);
+}
+
+crate::on_both!(product_batches_round_trip);
