@@ -152,11 +152,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             write_config_file(&cfg)?;
             let node = Node::build(cfg).await?;
             let addr = listener.local_addr()?;
+            let shutdown = shutdown_signal()?;
             println!("node {}", node.app().did());
             println!("listening on http://{addr}");
             println!("GraphQL endpoint: http://{addr}/graphql");
             tracing::info!(%addr, did = %node.app().did(), "serving");
-            node.serve(listener, shutdown_signal()).await?;
+            node.serve(listener, shutdown).await?;
             tracing::info!("stopped");
             Ok(0)
         }
@@ -211,24 +212,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
     }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Installs the SIGTERM and Ctrl-C handlers now (so a signal that comes right after
+/// start-up is not lost) and returns the future that resolves on the first of them.
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()> + Send + 'static> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .context("cannot install the SIGTERM handler")?;
+    #[cfg(unix)]
+    let mut int = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+        .context("cannot install the SIGINT handler")?;
+    Ok(async move {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = term.recv() => {},
+            _ = int.recv() => {},
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
-    }
-    tracing::info!("shutting down: finishing in-flight requests");
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down: finishing in-flight requests");
+    })
 }
