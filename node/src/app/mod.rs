@@ -4,6 +4,7 @@
 pub mod flow;
 pub mod kinds;
 pub mod observation;
+pub mod write_set;
 pub mod writer;
 
 use std::path::Path;
@@ -138,8 +139,8 @@ impl App {
 
     // ----- writes -------------------------------------------------------------------
 
-    /// Creates a record; returns its id once committed.
-    pub async fn create<T: Record>(&self, rec: &T, author: vf::AgentId) -> Result<Uuid, AppError> {
+    /// Creates a record; returns its row once committed.
+    pub async fn create<T: Record>(&self, rec: &T, author: vf::AgentId) -> Result<record::Model, AppError> {
         let out = self.inner.writer.submit(Command::Create(Draft::of(rec)?), author).await?;
         first(out)
     }
@@ -151,7 +152,7 @@ impl App {
         revision_id: Uuid,
         change: F,
         author: vf::AgentId,
-    ) -> Result<Uuid, AppError>
+    ) -> Result<record::Model, AppError>
     where
         T: Record,
         F: FnOnce(T) -> Result<T, AppError> + Send + 'static,
@@ -175,14 +176,15 @@ impl App {
         Ok(true)
     }
 
-    /// Records an economic event; returns `(event id, created resource id)`.
+    /// Records an economic event; returns the event's row and the created resource's.
     pub async fn record_event(
         &self,
         input: observation::EventInput,
         author: vf::AgentId,
-    ) -> Result<(Uuid, Option<Uuid>), AppError> {
-        let out = self.inner.writer.submit(Command::RecordEvent(Box::new(input)), author).await?;
-        Ok((first(out.clone())?, out.ids.get(1).copied()))
+    ) -> Result<(record::Model, Option<record::Model>), AppError> {
+        let mut out = self.inner.writer.submit(Command::RecordEvent(Box::new(input)), author).await?;
+        let resource = if out.rows.len() > 1 { out.rows.pop() } else { None };
+        Ok((first(out)?, resource))
     }
 
     /// Recomputes all derived state from the records; stores it when `apply`.
@@ -201,8 +203,8 @@ impl App {
     }
 }
 
-fn first(out: Outcome) -> Result<Uuid, AppError> {
-    out.ids.first().copied().ok_or_else(|| AppError::Internal("a write produced no record".to_owned()))
+fn first(out: Outcome) -> Result<record::Model, AppError> {
+    out.rows.into_iter().next().ok_or_else(|| AppError::Internal("a write produced no record".to_owned()))
 }
 
 /// Hides a password in a database URL.

@@ -27,17 +27,17 @@ pub fn parse<T: serde::de::DeserializeOwned>(m: &record::Model) -> Result<T, App
         .map_err(|e| AppError::Internal(format!("stored {} {} does not parse: {e}", m.kind, m.id)))
 }
 
-/// A resource's record and derived state, if it exists and is live.
-pub async fn resource_view<C: ConnectionTrait>(
-    db: &C,
+/// A resource's record and derived state as they stand, if it exists and is live.
+async fn resource_view(
+    ctx: &mut WriteCtx<'_>,
     id: Option<vf::ResourceId>,
 ) -> Result<Option<vf::ResourceView>, AppError> {
     let Some(id) = id else { return Ok(None) };
-    let Some(m) = records::get(db, id.uuid()).await?.filter(|m| !m.deleted && m.kind == kind::ECONOMIC_RESOURCE) else {
+    let Some(m) = ctx.get(id.uuid()).await?.filter(|m| !m.deleted && m.kind == kind::ECONOMIC_RESOURCE) else {
         return Ok(None);
     };
     let resource: vf::EconomicResource = parse(&m)?;
-    let state = match records::states(db, &[id.uuid()]).await?.remove(&id.uuid()) {
+    let state = match ctx.state(id.uuid()).await? {
         Some(s) => serde_json::from_str(&s)?,
         None => vf::ResourceState::new(&resource),
     };
@@ -45,15 +45,11 @@ pub async fn resource_view<C: ConnectionTrait>(
 }
 
 /// The process specification each of `processes` is based on.
-async fn stages<C: ConnectionTrait>(
-    db: &C,
-    processes: impl IntoIterator<Item = vf::ProcessId>,
-) -> Result<HashMap<vf::ProcessId, vf::ProcessSpecificationId>, AppError> {
-    let ids: Vec<Uuid> = processes.into_iter().map(|p| p.uuid()).collect();
+fn stages_of(rows: &[record::Model]) -> Result<HashMap<vf::ProcessId, vf::ProcessSpecificationId>, AppError> {
     let mut out = HashMap::new();
-    for m in records::get_many(db, &ids).await? {
+    for m in rows {
         if m.kind == kind::PROCESS && !m.deleted {
-            let p: vf::Process = parse(&m)?;
+            let p: vf::Process = parse(m)?;
             if let Some(spec) = p.based_on {
                 out.insert(p.id, spec);
             }
@@ -62,19 +58,13 @@ async fn stages<C: ConnectionTrait>(
     Ok(out)
 }
 
-async fn save_state<C: ConnectionTrait>(db: &C, state: &vf::ResourceState) -> Result<(), AppError> {
-    let id = state.resource.uuid();
-    records::put_state(db, id, serde_json::to_string(state)?).await?;
-    records::replace_index(db, id, "state.", &state_terms(state)).await?;
-    Ok(())
-}
-
-/// Records one event inside the writer's transaction; returns `[event id, created resource id?]`.
+/// Records one event inside the writer's batch; returns `[event id, created resource id?]`.
 pub async fn record_event(ctx: &mut WriteCtx<'_>, input: EventInput) -> Result<Vec<Uuid>, AppError> {
-    let res = resource_view(ctx.txn, input.event.resource_inventoried_as).await?;
-    let to_res = resource_view(ctx.txn, input.event.to_resource_inventoried_as).await?;
+    let res = resource_view(ctx, input.event.resource_inventoried_as).await?;
+    let to_res = resource_view(ctx, input.event.to_resource_inventoried_as).await?;
     let corrected = match input.event.corrects {
-        Some(id) => records::get(ctx.txn, id.uuid())
+        Some(id) => ctx
+            .get(id.uuid())
             .await?
             .filter(|m| !m.deleted && m.kind == kind::ECONOMIC_EVENT)
             .map(|m| parse::<vf::EconomicEvent>(&m))
@@ -105,20 +95,24 @@ pub async fn record_event(ctx: &mut WriteCtx<'_>, input: EventInput) -> Result<V
         }
         let draft = Draft::of(created)?;
         ctx.check_refs(&draft).await?;
-        ctx.put(draft, None, false).await?;
+        ctx.put(draft, None, false)?;
         states.insert(created.id, vf::ResourceState::new(created));
         ids.push(created.id.uuid());
     }
     let event = recorded.event;
     let draft = Draft::of(&event)?;
     ctx.check_refs(&draft).await?;
-    ctx.put(draft, None, false).await?;
+    ctx.put(draft, None, false)?;
 
-    let stage_map = stages(ctx.txn, event.output_of).await?;
+    let process_rows = match event.output_of {
+        Some(p) => ctx.get_many(&[p.uuid()]).await?,
+        None => Vec::new(),
+    };
+    let stage_map = stages_of(&process_rows)?;
     let stage_of = |p: vf::ProcessId| stage_map.get(&p).copied();
     for state in states.values_mut() {
         state.apply(&event, &stage_of);
-        save_state(ctx.txn, state).await?;
+        ctx.put_state(state)?;
     }
     Ok(ids)
 }
@@ -141,17 +135,19 @@ pub async fn fold_from_records<C: ConnectionTrait>(
     resource: &vf::EconomicResource,
 ) -> Result<vf::ResourceState, AppError> {
     let events = events_of(db, resource.id.uuid()).await?;
-    let stage_map = stages(db, events.iter().filter_map(|e| e.output_of)).await?;
+    let processes: Vec<Uuid> = events.iter().filter_map(|e| e.output_of).map(|p| p.uuid()).collect();
+    let stage_map = stages_of(&records::get_many(db, &processes).await?)?;
     let stage_of = |p: vf::ProcessId| stage_map.get(&p).copied();
     Ok(vf::fold(resource, &events, &stage_of))
 }
 
-/// Recomputes and stores one resource's state (after its descriptive record changed).
+/// Recomputes and stages one resource's state after its descriptive record changed.
+/// Runs as a barrier command: every event is already in the database.
 pub async fn refold(ctx: &mut WriteCtx<'_>, id: Uuid) -> Result<(), AppError> {
-    let m = records::get(ctx.txn, id).await?.ok_or_else(|| AppError::NotFound(format!("no resource {id}")))?;
+    let m = ctx.get(id).await?.ok_or_else(|| AppError::NotFound(format!("no resource {id}")))?;
     let resource: vf::EconomicResource = parse(&m)?;
-    let state = fold_from_records(ctx.txn, &resource).await?;
-    save_state(ctx.txn, &state).await
+    let state = fold_from_records(ctx.db, &resource).await?;
+    ctx.put_state(&state)
 }
 
 /// What `rebuild` found.
@@ -184,7 +180,9 @@ pub async fn rebuild<C: ConnectionTrait>(db: &C, apply: bool) -> Result<RebuildR
             if old_json.as_ref() != Some(&fresh_json) {
                 report.changed.push(m.id);
                 if apply {
-                    save_state(db, &fresh).await?;
+                    let id = fresh.resource.uuid();
+                    records::put_state(db, id, serde_json::to_string(&fresh)?).await?;
+                    records::replace_index(db, id, "state.", &state_terms(&fresh)).await?;
                 }
             }
         }

@@ -1,7 +1,11 @@
-//! The write path. One task owns writing: it takes queued commands, runs each in a
-//! savepoint of ONE transaction (group commit), appends one signed op per command to the
-//! node's feed, and answers only after the transaction has committed.
+//! The write path. One task owns writing: it takes the commands queued since its last
+//! commit and runs them in ONE transaction (group commit). Each command is checked
+//! against the records as they stand (stored, or staged by earlier commands of the same
+//! batch), stages its records, derived state and one signed op of the node's feed; the
+//! batch is flushed in a few multi-row statements and committed, and only then is each
+//! command answered. A command that fails stages nothing.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
@@ -10,7 +14,8 @@ use uuid::Uuid;
 use valueflows_federation::{NodeKey, OP_VERSION, OpId, RecordRevision, UnsignedOp};
 use valueflows_model as vf;
 
-use super::kinds::Draft;
+use super::kinds::{Draft, kind, state_terms};
+use super::write_set::WriteSet;
 use crate::error::AppError;
 use crate::store::entity::{op, record, record_revision};
 use crate::store::{ops, records};
@@ -43,6 +48,19 @@ pub enum Command {
     RecordEvent(Box<super::observation::EventInput>),
 }
 
+impl Command {
+    /// Commands that must query the index (who refers to a record, which events touch a
+    /// resource) see the database, so they run after the batch so far is flushed, in a
+    /// savepoint of their own.
+    fn is_barrier(&self) -> bool {
+        match self {
+            Command::Delete { .. } => true,
+            Command::Update { kinds, .. } => kinds.contains(&kind::ECONOMIC_RESOURCE),
+            Command::Create(_) | Command::RecordEvent(_) => false,
+        }
+    }
+}
+
 /// How a delete names its record.
 #[derive(Clone, Copy, Debug)]
 pub enum DeleteTarget {
@@ -55,9 +73,9 @@ pub enum DeleteTarget {
 /// What a committed command produced.
 #[derive(Clone, Debug, Default)]
 pub struct Outcome {
-    /// Ids of the records written, main record first.
-    pub ids: Vec<Uuid>,
-    /// The op that carried it: `(seq, op id)`.
+    /// The rows written, main record first, as committed.
+    pub rows: Vec<record::Model>,
+    /// The op's position in the node's feed.
     pub seq: i64,
 }
 
@@ -110,48 +128,53 @@ async fn run(parts: WriterParts, mut rx: mpsc::Receiver<Job>) {
 }
 
 /// The feed position the next op extends.
+#[derive(Clone)]
 struct Head {
     seq: i64,
     id: Option<OpId>,
 }
 
+/// Database reads made during one batch, so each record is fetched once per batch.
+#[derive(Default)]
+pub struct ReadCache {
+    records: HashMap<Uuid, Option<record::Model>>,
+    states: HashMap<Uuid, Option<String>>,
+}
+
+async fn head(txn: &DatabaseTransaction, origin: &str) -> Result<Head, AppError> {
+    Ok(match ops::head(txn, origin).await? {
+        Some((seq, id)) => {
+            Head { seq, id: Some(OpId::parse(&id).map_err(|e| AppError::Internal(format!("stored head: {e}")))?) }
+        }
+        None => Head { seq: 0, id: None },
+    })
+}
+
 async fn write_batch(parts: &WriterParts, jobs: Vec<Job>) {
     let txn = match parts.db.begin().await {
         Ok(t) => t,
-        Err(e) => {
-            fail_all(jobs, &format!("begin: {e}"));
-            return;
-        }
+        Err(e) => return fail_all(jobs.into_iter().map(|j| j.reply).collect(), &format!("begin: {e}")),
     };
     let origin = parts.key.did().to_string();
-    let mut head = match ops::head(&txn, &origin).await {
-        Ok(Some((seq, id))) => match OpId::parse(&id) {
-            Ok(id) => Head { seq, id: Some(id) },
-            Err(e) => {
-                fail_all(jobs, &format!("stored head op id: {e}"));
-                return;
-            }
-        },
-        Ok(None) => Head { seq: 0, id: None },
-        Err(e) => {
-            fail_all(jobs, &format!("feed head: {e}"));
-            return;
-        }
+    let mut head = match head(&txn, &origin).await {
+        Ok(h) => h,
+        Err(e) => return fail_all(jobs.into_iter().map(|j| j.reply).collect(), &e.to_string()),
     };
+    let mut staged = WriteSet::default();
+    let mut cache = ReadCache::default();
     let mut results = Vec::with_capacity(jobs.len());
-    let single = jobs.len() == 1;
     for job in jobs {
-        let res = if single {
-            run_one(&txn, parts, &origin, &mut head, job.cmd, job.author).await
-        } else {
-            in_savepoint(&txn, parts, &origin, &mut head, job.cmd, job.author).await
-        };
+        let res = run_job(&txn, parts, &origin, &mut head, &mut staged, &mut cache, job.cmd, job.author).await;
         results.push((job.reply, res));
     }
-    if let Err(e) = txn.commit().await {
-        tracing::error!(error = %e, "commit failed; no write of this batch was stored");
+    let done = match staged.flush(&txn).await {
+        Ok(()) => txn.commit().await.map_err(|e| format!("commit: {e}")),
+        Err(e) => Err(format!("flush: {e}")),
+    };
+    if let Err(why) = done {
+        tracing::error!(%why, "no write of this batch was stored");
         for (reply, res) in results {
-            let _ = reply.send(res.and(Err(AppError::Internal(format!("commit: {e}")))));
+            let _ = reply.send(res.and(Err(AppError::Internal(why.clone()))));
         }
         return;
     }
@@ -163,17 +186,54 @@ async fn write_batch(parts: &WriterParts, jobs: Vec<Job>) {
     }
 }
 
-async fn in_savepoint(
+fn fail_all(replies: Vec<oneshot::Sender<Result<Outcome, AppError>>>, why: &str) {
+    tracing::error!(%why, "write batch failed");
+    for r in replies {
+        let _ = r.send(Err(AppError::Internal(why.to_owned())));
+    }
+}
+
+/// One command. On success its writes join `staged` (or, for a barrier command, are
+/// already in the database inside a released savepoint); on failure nothing remains.
+#[allow(clippy::too_many_arguments)]
+async fn run_job(
     txn: &DatabaseTransaction,
     parts: &WriterParts,
     origin: &str,
     head: &mut Head,
+    staged: &mut WriteSet,
+    cache: &mut ReadCache,
     cmd: Command,
     author: vf::AgentId,
 ) -> Result<Outcome, AppError> {
+    if !cmd.is_barrier() {
+        let (set, out) = {
+            let mut ctx = WriteCtx::new(txn, staged, cache, origin, author, head.seq + 1);
+            let ids = ctx.execute(cmd).await?;
+            let out = ctx.seal(parts, head, ids)?;
+            (ctx.job, out)
+        };
+        staged.merge(set);
+        return Ok(out);
+    }
+    // A barrier: make the batch so far visible to queries, then run in a savepoint.
+    staged.flush(txn).await?;
+    *cache = ReadCache::default();
     let sp = txn.begin().await?;
-    let before = Head { seq: head.seq, id: head.id.clone() };
-    match run_one(&sp, parts, origin, head, cmd, author).await {
+    let empty = WriteSet::default();
+    let before = head.clone();
+    let result = async {
+        let mut ctx = WriteCtx::new(&sp, &empty, cache, origin, author, head.seq + 1);
+        let ids = ctx.execute(cmd).await?;
+        let out = ctx.seal(parts, head, ids)?;
+        let mut set = ctx.job;
+        set.flush(&sp).await?;
+        Ok::<_, AppError>(out)
+    }
+    .await;
+    // Whatever the barrier read may now be stale.
+    *cache = ReadCache::default();
+    match result {
         Ok(out) => {
             sp.commit().await?;
             Ok(out)
@@ -186,75 +246,144 @@ async fn in_savepoint(
     }
 }
 
-fn fail_all(jobs: Vec<Job>, why: &str) {
-    tracing::error!(%why, "write batch failed");
-    for j in jobs {
-        let _ = j.reply.send(Err(AppError::Internal(why.to_owned())));
-    }
-}
-
-/// One command: apply its records, append its op. Any error leaves the head unchanged.
-async fn run_one(
-    txn: &DatabaseTransaction,
-    parts: &WriterParts,
-    origin: &str,
-    head: &mut Head,
-    cmd: Command,
-    author: vf::AgentId,
-) -> Result<Outcome, AppError> {
-    let now = vf::Timestamp::from_datetime(chrono::Utc::now()).to_rfc3339();
-    let mut ctx = WriteCtx { txn, origin, now: &now, author, revisions: Vec::new(), seq: head.seq + 1 };
-    let ids = match cmd {
-        Command::Create(draft) => vec![ctx.create(draft).await?],
-        Command::Update { kinds, revision_id, revise } => vec![ctx.update(kinds, revision_id, revise).await?],
-        Command::Delete { kinds, target } => vec![ctx.delete(kinds, target).await?],
-        Command::RecordEvent(input) => super::observation::record_event(&mut ctx, *input).await?,
-    };
-    let unsigned = UnsignedOp {
-        v: OP_VERSION,
-        origin: parts.key.did(),
-        seq: u64::try_from(ctx.seq).map_err(|_| AppError::Internal("negative seq".to_owned()))?,
-        prev: head.id.clone(),
-        time: now.clone(),
-        author: Some(author.to_string()),
-        records: std::mem::take(&mut ctx.revisions),
-    };
-    let op = unsigned.sign(&parts.key)?;
-    let op_id = op.id()?;
-    ops::append(
-        txn,
-        op::Model {
-            origin: origin.to_owned(),
-            seq: ctx.seq,
-            op_id: op_id.to_string(),
-            prev: head.id.as_ref().map(ToString::to_string),
-            body: op.to_json()?,
-            stored_at: now.clone(),
-        },
-    )
-    .await?;
-    head.seq = ctx.seq;
-    head.id = Some(op_id);
-    Ok(Outcome { ids, seq: ctx.seq })
-}
-
-/// The state of one command's write, shared by the record-level operations.
+/// The state of one command's write: where to read, what it has staged so far.
 pub struct WriteCtx<'a> {
-    /// The open transaction (or savepoint).
-    pub txn: &'a DatabaseTransaction,
+    /// The open transaction (or savepoint), for queries.
+    pub db: &'a DatabaseTransaction,
+    batch: &'a WriteSet,
+    cache: &'a mut ReadCache,
+    job: WriteSet,
     origin: &'a str,
     /// The write's time, canonical RFC 3339.
-    pub now: &'a str,
+    pub now: String,
     author: vf::AgentId,
     revisions: Vec<RecordRevision>,
+    rows: Vec<record::Model>,
     seq: i64,
 }
 
-impl WriteCtx<'_> {
+impl<'a> WriteCtx<'a> {
+    fn new(
+        db: &'a DatabaseTransaction,
+        batch: &'a WriteSet,
+        cache: &'a mut ReadCache,
+        origin: &'a str,
+        author: vf::AgentId,
+        seq: i64,
+    ) -> WriteCtx<'a> {
+        WriteCtx {
+            db,
+            batch,
+            cache,
+            job: WriteSet::default(),
+            origin,
+            now: vf::Timestamp::from_datetime(chrono::Utc::now()).to_rfc3339(),
+            author,
+            revisions: Vec::new(),
+            rows: Vec::new(),
+            seq,
+        }
+    }
+
+    async fn execute(&mut self, cmd: Command) -> Result<Vec<Uuid>, AppError> {
+        Ok(match cmd {
+            Command::Create(draft) => vec![self.create(draft).await?],
+            Command::Update { kinds, revision_id, revise } => vec![self.update(kinds, revision_id, revise).await?],
+            Command::Delete { kinds, target } => vec![self.delete(kinds, target).await?],
+            Command::RecordEvent(input) => super::observation::record_event(self, *input).await?,
+        })
+    }
+
+    /// Signs and stages the command's op; advances the head.
+    fn seal(&mut self, parts: &WriterParts, head: &mut Head, ids: Vec<Uuid>) -> Result<Outcome, AppError> {
+        let unsigned = UnsignedOp {
+            v: OP_VERSION,
+            origin: parts.key.did(),
+            seq: u64::try_from(self.seq).map_err(|_| AppError::Internal("negative seq".to_owned()))?,
+            prev: head.id.clone(),
+            time: self.now.clone(),
+            author: Some(self.author.to_string()),
+            records: std::mem::take(&mut self.revisions),
+        };
+        let op = unsigned.sign(&parts.key)?;
+        let op_id = op.id()?;
+        self.job.push_op(op::Model {
+            origin: self.origin.to_owned(),
+            seq: self.seq,
+            op_id: op_id.to_string(),
+            prev: head.id.as_ref().map(ToString::to_string),
+            body: op.to_json()?,
+            stored_at: self.now.clone(),
+        });
+        head.seq = self.seq;
+        head.id = Some(op_id);
+        let mut rows = std::mem::take(&mut self.rows);
+        // Main record first, in the order the command named them.
+        rows.sort_by_key(|m| ids.iter().position(|i| *i == m.id).unwrap_or(usize::MAX));
+        rows.dedup_by_key(|m| m.id);
+        Ok(Outcome { rows, seq: self.seq })
+    }
+
+    /// A record as it stands: staged by this command or the batch, else stored.
+    pub async fn get(&mut self, id: Uuid) -> Result<Option<record::Model>, AppError> {
+        if let Some(m) = self.job.record(&id).or_else(|| self.batch.record(&id)) {
+            return Ok(Some(m.clone()));
+        }
+        if let Some(m) = self.cache.records.get(&id) {
+            return Ok(m.clone());
+        }
+        let m = records::get(self.db, id).await?;
+        self.cache.records.insert(id, m.clone());
+        Ok(m)
+    }
+
+    /// Many records as they stand (missing ones left out).
+    pub async fn get_many(&mut self, ids: &[Uuid]) -> Result<Vec<record::Model>, AppError> {
+        let missing: Vec<Uuid> = ids
+            .iter()
+            .copied()
+            .filter(|id| {
+                self.job.record(id).is_none() && self.batch.record(id).is_none() && !self.cache.records.contains_key(id)
+            })
+            .collect();
+        if !missing.is_empty() {
+            let found = records::get_many(self.db, &missing).await?;
+            for id in &missing {
+                self.cache.records.insert(*id, found.iter().find(|m| m.id == *id).cloned());
+            }
+        }
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(m) = self.get(*id).await? {
+                out.push(m);
+            }
+        }
+        Ok(out)
+    }
+
+    /// A resource's derived state as it stands.
+    pub async fn state(&mut self, id: Uuid) -> Result<Option<String>, AppError> {
+        if let Some(s) = self.job.state(&id).or_else(|| self.batch.state(&id)) {
+            return Ok(Some(s.clone()));
+        }
+        if let Some(s) = self.cache.states.get(&id) {
+            return Ok(s.clone());
+        }
+        let s = records::states(self.db, &[id]).await?.remove(&id);
+        self.cache.states.insert(id, s.clone());
+        Ok(s)
+    }
+
+    /// Stages a resource's derived state.
+    pub fn put_state(&mut self, state: &vf::ResourceState) -> Result<(), AppError> {
+        self.job.put_state(state.resource.uuid(), serde_json::to_string(state)?, state_terms(state));
+        Ok(())
+    }
+
     /// Fails unless every reference names a live record of an allowed kind.
-    pub async fn check_refs(&self, draft: &Draft) -> Result<(), AppError> {
+    pub async fn check_refs(&mut self, draft: &Draft) -> Result<(), AppError> {
         let ids: Vec<Uuid> = draft.refs.iter().map(|r| r.id).collect();
-        let found = records::get_many(self.txn, &ids).await?;
+        let found = self.get_many(&ids).await?;
         for r in &draft.refs {
             let ok = found.iter().any(|m| m.id == r.id && !m.deleted && r.kinds.contains(&m.kind.as_str()));
             if !ok {
@@ -264,43 +393,36 @@ impl WriteCtx<'_> {
         Ok(())
     }
 
-    /// Writes a new revision of a record (new or existing) and queues it for the op.
-    pub async fn put(&mut self, draft: Draft, created_at: Option<String>, retracted: bool) -> Result<Uuid, AppError> {
+    /// Stages a new revision of a record (new or existing) and adds it to the op.
+    pub fn put(&mut self, draft: Draft, created_at: Option<String>, retracted: bool) -> Result<Uuid, AppError> {
         let revision_id = Uuid::now_v7();
         let body = serde_json::to_string(&draft.body)?;
-        records::upsert(
-            self.txn,
-            record::Model {
-                id: draft.id,
-                kind: draft.kind.to_owned(),
-                revision_id,
-                origin: self.origin.to_owned(),
-                body: body.clone(),
-                created_at: created_at.unwrap_or_else(|| self.now.to_owned()),
-                updated_at: self.now.to_owned(),
-                author: Some(self.author.uuid()),
-                deleted: retracted,
-            },
-        )
-        .await?;
-        records::add_revision(
-            self.txn,
-            record_revision::Model {
-                revision_id,
-                record_id: draft.id,
-                kind: draft.kind.to_owned(),
-                body,
-                time: self.now.to_owned(),
-                author: Some(self.author.uuid()),
-                retracted,
-                origin: self.origin.to_owned(),
-                seq: self.seq,
-            },
-        )
-        .await?;
-        // Derived (`state.*`) facts are the fold's business, not the record's.
-        let own: Vec<(String, String)> = if retracted { Vec::new() } else { draft.index.clone() };
-        records::replace_index(self.txn, draft.id, "", &own).await?;
+        let row = record::Model {
+            id: draft.id,
+            kind: draft.kind.to_owned(),
+            revision_id,
+            origin: self.origin.to_owned(),
+            body: body.clone(),
+            created_at: created_at.unwrap_or_else(|| self.now.clone()),
+            updated_at: self.now.clone(),
+            author: Some(self.author.uuid()),
+            deleted: retracted,
+        };
+        let revision = record_revision::Model {
+            revision_id,
+            record_id: draft.id,
+            kind: draft.kind.to_owned(),
+            body,
+            time: self.now.clone(),
+            author: Some(self.author.uuid()),
+            retracted,
+            origin: self.origin.to_owned(),
+            seq: self.seq,
+        };
+        self.rows.push(row.clone());
+        self.job.put_record(row, revision);
+        // A retracted record is no longer found through the index.
+        self.job.replace_index(draft.id, if retracted { Vec::new() } else { draft.index.clone() });
         self.revisions.push(RecordRevision {
             kind: draft.kind.to_owned(),
             id: draft.id,
@@ -313,15 +435,20 @@ impl WriteCtx<'_> {
 
     async fn create(&mut self, draft: Draft) -> Result<Uuid, AppError> {
         self.check_refs(&draft).await?;
-        self.put(draft, None, false).await
+        self.put(draft, None, false)
     }
 
-    async fn current(&self, kinds: &[&str], revision_id: Uuid) -> Result<record::Model, AppError> {
-        let rev = records::revision(self.txn, revision_id)
-            .await?
+    async fn current(&mut self, kinds: &[&str], revision_id: Uuid) -> Result<record::Model, AppError> {
+        let staged = self.job.revision(&revision_id).or_else(|| self.batch.revision(&revision_id)).cloned();
+        let rev = match staged {
+            Some(r) => Some(r),
+            None => records::revision(self.db, revision_id).await?,
+        };
+        let rev = rev
             .filter(|r| kinds.contains(&r.kind.as_str()))
             .ok_or_else(|| AppError::NotFound(format!("no {} revision {revision_id}", kinds.join(" or "))))?;
-        let current = records::get(self.txn, rev.record_id)
+        let current = self
+            .get(rev.record_id)
             .await?
             .filter(|m| !m.deleted)
             .ok_or_else(|| AppError::NotFound(format!("record {} was deleted", rev.record_id)))?;
@@ -346,8 +473,8 @@ impl WriteCtx<'_> {
             return Err(AppError::Internal("an update changed the record's id or kind".to_owned()));
         }
         self.check_refs(&draft).await?;
-        let id = self.put(draft, Some(current.created_at.clone()), false).await?;
-        if current.kind == super::kinds::kind::ECONOMIC_RESOURCE {
+        let id = self.put(draft, Some(current.created_at.clone()), false)?;
+        if current.kind == kind::ECONOMIC_RESOURCE {
             super::observation::refold(self, id).await?;
         }
         Ok(id)
@@ -356,12 +483,13 @@ impl WriteCtx<'_> {
     async fn delete(&mut self, kinds: &'static [&'static str], target: DeleteTarget) -> Result<Uuid, AppError> {
         let current = match target {
             DeleteTarget::Revision(rev) => self.current(kinds, rev).await?,
-            DeleteTarget::Id(id) => records::get(self.txn, id)
+            DeleteTarget::Id(id) => self
+                .get(id)
                 .await?
                 .filter(|m| !m.deleted && kinds.contains(&m.kind.as_str()))
                 .ok_or_else(|| AppError::NotFound(format!("no {} with id {id}", kinds.join(" or "))))?,
         };
-        let dependents = records::referrers(self.txn, &current.id.to_string()).await?;
+        let dependents = records::referrers(self.db, &current.id.to_string()).await?;
         let others: Vec<_> = dependents.iter().filter(|(id, _)| *id != current.id).collect();
         if !others.is_empty() {
             let list: Vec<String> = others.iter().map(|(id, f)| format!("{id} ({f})")).collect();
@@ -379,6 +507,6 @@ impl WriteCtx<'_> {
             .copied()
             .ok_or_else(|| AppError::Internal("kind vanished".to_owned()))?;
         let draft = Draft { kind, id: current.id, body, refs: Vec::new(), index: Vec::new() };
-        self.put(draft, Some(current.created_at.clone()), true).await
+        self.put(draft, Some(current.created_at.clone()), true)
     }
 }

@@ -879,15 +879,15 @@ pub fn ids_patch<T>(
     Ok(())
 }
 
-/// Loads a record just written (read-your-writes after commit).
-pub async fn reload<T: serde::de::DeserializeOwned, N>(
-    ctx: &Context<'_>,
-    id: Uuid,
+/// The wire form of a row the writer just committed.
+pub fn written<T: serde::de::DeserializeOwned, N>(
+    m: record::Model,
     k: &'static str,
     wrap: impl Fn(Rec<T>) -> N,
 ) -> GqlResult<N> {
-    let m = crate::store::records::get(app(ctx).store().db(), id).await.map_err(AppError::from)?;
-    let m = m.filter(|m| m.kind == k).ok_or_else(|| AppError::Internal(format!("written {k} {id} not found")))?;
+    if m.kind != k {
+        return Err(AppError::Internal(format!("wrote a {} where a {k} was expected", m.kind)).into());
+    }
     Ok(wrap(Rec::from_model(&m)?))
 }
 
@@ -921,8 +921,8 @@ impl AgentMutation {
         let author = require_write(ctx)?;
         let loc = parse_opt_id("primaryLocation", &person.primary_location)?;
         let a = new_agent(vf::AgentKind::Person, person.name, person.image, person.note, loc, Vec::new());
-        let id = app(ctx).create(&a, author).await?;
-        Ok(PersonResponse { agent: reload(ctx, id, kind::PERSON, Person).await? })
+        let row = app(ctx).create(&a, author).await?;
+        Ok(PersonResponse { agent: written(row, kind::PERSON, Person)? })
     }
 
     /// Update the details of an existing (human) person
@@ -930,7 +930,7 @@ impl AgentMutation {
         let author = require_write(ctx)?;
         let rev = parse_id("revisionId", &person.revision_id)?;
         let loc = opt_uuid("primaryLocation", person.primary_location, vf::SpatialThingId::new)?;
-        let id = app(ctx)
+        let row = app(ctx)
             .update(
                 &[kind::PERSON],
                 rev,
@@ -944,7 +944,7 @@ impl AgentMutation {
                 author,
             )
             .await?;
-        Ok(PersonResponse { agent: reload(ctx, id, kind::PERSON, Person).await? })
+        Ok(PersonResponse { agent: written(row, kind::PERSON, Person)? })
     }
 
     /// Erase record of a person and thus remove them from the collaboration space
@@ -965,8 +965,8 @@ impl AgentMutation {
         let o = organization;
         let loc = parse_opt_id("primaryLocation", &o.primary_location)?;
         let a = new_agent(vf::AgentKind::Organization, o.name, o.image, o.note, loc, Uri::strings(o.classified_as));
-        let id = app(ctx).create(&a, author).await?;
-        Ok(OrganizationResponse { agent: reload(ctx, id, kind::ORGANIZATION, Organization).await? })
+        let row = app(ctx).create(&a, author).await?;
+        Ok(OrganizationResponse { agent: written(row, kind::ORGANIZATION, Organization)? })
     }
 
     /// Update the details of an existing organization
@@ -979,7 +979,7 @@ impl AgentMutation {
         let o = organization;
         let rev = parse_id("revisionId", &o.revision_id)?;
         let loc = opt_uuid("primaryLocation", o.primary_location, vf::SpatialThingId::new)?;
-        let id = app(ctx)
+        let row = app(ctx)
             .update(
                 &[kind::ORGANIZATION],
                 rev,
@@ -994,7 +994,7 @@ impl AgentMutation {
                 author,
             )
             .await?;
-        Ok(OrganizationResponse { agent: reload(ctx, id, kind::ORGANIZATION, Organization).await? })
+        Ok(OrganizationResponse { agent: written(row, kind::ORGANIZATION, Organization)? })
     }
 
     /// Erase record of an organization and thus remove it from the collaboration space
@@ -1020,10 +1020,8 @@ impl AgentMutation {
             in_scope_of: parse_ids("inScopeOf", &r.in_scope_of)?.into_iter().map(vf::AgentId::new).collect(),
             note: r.note,
         };
-        let id = app(ctx).create(&rel, author).await?;
-        Ok(AgentRelationshipResponse {
-            agent_relationship: reload(ctx, id, kind::AGENT_RELATIONSHIP, AgentRelationship).await?,
-        })
+        let row = app(ctx).create(&rel, author).await?;
+        Ok(AgentRelationshipResponse { agent_relationship: written(row, kind::AGENT_RELATIONSHIP, AgentRelationship)? })
     }
 
     async fn update_agent_relationship(
@@ -1041,7 +1039,7 @@ impl AgentMutation {
         let scope_given = !r.in_scope_of.is_undefined();
         ids_patch("inScopeOf", &mut scope_patch, r.in_scope_of, vf::AgentId::new)?;
         let note = r.note;
-        let id = app(ctx)
+        let row = app(ctx)
             .update(
                 &[kind::AGENT_RELATIONSHIP],
                 rev,
@@ -1058,9 +1056,7 @@ impl AgentMutation {
                 author,
             )
             .await?;
-        Ok(AgentRelationshipResponse {
-            agent_relationship: reload(ctx, id, kind::AGENT_RELATIONSHIP, AgentRelationship).await?,
-        })
+        Ok(AgentRelationshipResponse { agent_relationship: written(row, kind::AGENT_RELATIONSHIP, AgentRelationship)? })
     }
 
     async fn delete_agent_relationship(&self, ctx: &Context<'_>, revision_id: ID) -> GqlResult<bool> {
@@ -1083,9 +1079,9 @@ impl AgentMutation {
             inverse_role_label: r.inverse_role_label,
             note: r.note,
         };
-        let id = app(ctx).create(&role, author).await?;
+        let row = app(ctx).create(&role, author).await?;
         Ok(AgentRelationshipRoleResponse {
-            agent_relationship_role: Some(reload(ctx, id, kind::AGENT_RELATIONSHIP_ROLE, AgentRelationshipRole).await?),
+            agent_relationship_role: Some(written(row, kind::AGENT_RELATIONSHIP_ROLE, AgentRelationshipRole)?),
         })
     }
 
@@ -1097,7 +1093,7 @@ impl AgentMutation {
         let author = require_write(ctx)?;
         let r = agent_relationship_role;
         let rev = parse_id("revisionId", &r.revision_id)?;
-        let id = app(ctx)
+        let row = app(ctx)
             .update(
                 &[kind::AGENT_RELATIONSHIP_ROLE],
                 rev,
@@ -1111,7 +1107,7 @@ impl AgentMutation {
             )
             .await?;
         Ok(AgentRelationshipRoleResponse {
-            agent_relationship_role: Some(reload(ctx, id, kind::AGENT_RELATIONSHIP_ROLE, AgentRelationshipRole).await?),
+            agent_relationship_role: Some(written(row, kind::AGENT_RELATIONSHIP_ROLE, AgentRelationshipRole)?),
         })
     }
 

@@ -4,7 +4,7 @@ use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObje
 use uuid::Uuid;
 use valueflows_model as vf;
 
-use super::agent::{Agent, agent_node, reload};
+use super::agent::{Agent, agent_node, written};
 use super::connection::{PageArgs, list};
 use super::error::GqlResult;
 use super::history::RecordMeta;
@@ -194,8 +194,8 @@ impl GeolocationMutation {
             alt: s.alt.map(|d| d.0),
             note: s.note,
         };
-        let id = app(ctx).create(&place, author).await?;
-        Ok(SpatialThingResponse { spatial_thing: reload(ctx, id, kind::SPATIAL_THING, SpatialThing).await? })
+        let row = app(ctx).create(&place, author).await?;
+        Ok(SpatialThingResponse { spatial_thing: written(row, kind::SPATIAL_THING, SpatialThing)? })
     }
 
     async fn update_spatial_thing(
@@ -206,7 +206,7 @@ impl GeolocationMutation {
         let author = require_write(ctx)?;
         let s = spatial_thing;
         let rev = parse_id("revisionId", &s.revision_id)?;
-        let id = app(ctx)
+        let row = app(ctx)
             .update(
                 &[kind::SPATIAL_THING],
                 rev,
@@ -222,7 +222,7 @@ impl GeolocationMutation {
                 author,
             )
             .await?;
-        Ok(SpatialThingResponse { spatial_thing: reload(ctx, id, kind::SPATIAL_THING, SpatialThing).await? })
+        Ok(SpatialThingResponse { spatial_thing: written(row, kind::SPATIAL_THING, SpatialThing)? })
     }
 
     async fn delete_spatial_thing(&self, ctx: &Context<'_>, revision_id: ID) -> GqlResult<bool> {

@@ -5,7 +5,7 @@ use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObje
 use uuid::Uuid;
 use valueflows_model as vf;
 
-use super::agent::{id_patch, reload};
+use super::agent::{id_patch, written};
 use super::connection::{PageArgs, list};
 use super::error::GqlResult;
 use super::history::RecordMeta;
@@ -339,9 +339,9 @@ impl KnowledgeMutation {
                 .map(vf::UnitId::new),
             substitutable: r.substitutable,
         };
-        let id = app(ctx).create(&spec, author).await?;
+        let row = app(ctx).create(&spec, author).await?;
         Ok(ResourceSpecificationResponse {
-            resource_specification: reload(ctx, id, kind::RESOURCE_SPECIFICATION, ResourceSpecification).await?,
+            resource_specification: written(row, kind::RESOURCE_SPECIFICATION, ResourceSpecification)?,
         })
     }
 
@@ -355,7 +355,7 @@ impl KnowledgeMutation {
         let rev = parse_id("revisionId", &r.revision_id)?;
         let unit_r = id_patch("defaultUnitOfResource", r.default_unit_of_resource, vf::UnitId::new)?;
         let unit_e = id_patch("defaultUnitOfEffort", r.default_unit_of_effort, vf::UnitId::new)?;
-        let id = app(ctx)
+        let row = app(ctx)
             .update(
                 &[kind::RESOURCE_SPECIFICATION],
                 rev,
@@ -374,7 +374,7 @@ impl KnowledgeMutation {
             )
             .await?;
         Ok(ResourceSpecificationResponse {
-            resource_specification: reload(ctx, id, kind::RESOURCE_SPECIFICATION, ResourceSpecification).await?,
+            resource_specification: written(row, kind::RESOURCE_SPECIFICATION, ResourceSpecification)?,
         })
     }
 
@@ -396,9 +396,9 @@ impl KnowledgeMutation {
             name: p.name,
             note: p.note,
         };
-        let id = app(ctx).create(&spec, author).await?;
+        let row = app(ctx).create(&spec, author).await?;
         Ok(ProcessSpecificationResponse {
-            process_specification: reload(ctx, id, kind::PROCESS_SPECIFICATION, ProcessSpecification).await?,
+            process_specification: written(row, kind::PROCESS_SPECIFICATION, ProcessSpecification)?,
         })
     }
 
@@ -410,7 +410,7 @@ impl KnowledgeMutation {
         let author = require_write(ctx)?;
         let p = process_specification;
         let rev = parse_id("revisionId", &p.revision_id)?;
-        let id = app(ctx)
+        let row = app(ctx)
             .update(
                 &[kind::PROCESS_SPECIFICATION],
                 rev,
@@ -423,7 +423,7 @@ impl KnowledgeMutation {
             )
             .await?;
         Ok(ProcessSpecificationResponse {
-            process_specification: reload(ctx, id, kind::PROCESS_SPECIFICATION, ProcessSpecification).await?,
+            process_specification: written(row, kind::PROCESS_SPECIFICATION, ProcessSpecification)?,
         })
     }
 

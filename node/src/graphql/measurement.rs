@@ -4,7 +4,7 @@ use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, Simp
 use uuid::Uuid;
 use valueflows_model as vf;
 
-use super::agent::reload;
+use super::agent::written;
 use super::connection::{PageArgs, list};
 use super::error::GqlResult;
 use super::history::RecordMeta;
@@ -171,14 +171,14 @@ impl MeasurementMutation {
     async fn create_unit(&self, ctx: &Context<'_>, unit: UnitCreateParams) -> GqlResult<UnitResponse> {
         let author = require_write(ctx)?;
         let u = vf::Unit { id: vf::UnitId::new(Uuid::now_v7()), label: unit.label, symbol: unit.symbol };
-        let id = app(ctx).create(&u, author).await?;
-        Ok(UnitResponse { unit: reload(ctx, id, kind::UNIT, Unit).await? })
+        let row = app(ctx).create(&u, author).await?;
+        Ok(UnitResponse { unit: written(row, kind::UNIT, Unit)? })
     }
 
     async fn update_unit(&self, ctx: &Context<'_>, unit: UnitUpdateParams) -> GqlResult<UnitResponse> {
         let author = require_write(ctx)?;
         let rev = parse_id("revisionId", &unit.revision_id)?;
-        let id = app(ctx)
+        let row = app(ctx)
             .update(
                 &[kind::UNIT],
                 rev,
@@ -190,7 +190,7 @@ impl MeasurementMutation {
                 author,
             )
             .await?;
-        Ok(UnitResponse { unit: reload(ctx, id, kind::UNIT, Unit).await? })
+        Ok(UnitResponse { unit: written(row, kind::UNIT, Unit)? })
     }
 
     async fn delete_unit(&self, ctx: &Context<'_>, revision_id: ID) -> GqlResult<bool> {

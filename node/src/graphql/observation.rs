@@ -7,7 +7,7 @@ use valueflows_model as vf;
 
 use super::action::Action;
 use super::agent::{
-    AccountingScope, Agent, AgentConnection, agent_node, id_patch, ids_patch, reload, required_agent, scopes,
+    AccountingScope, Agent, AgentConnection, agent_node, id_patch, ids_patch, required_agent, scopes, written,
 };
 use super::connection::{PageArgs, list, list_ids};
 use super::error::GqlResult;
@@ -1158,12 +1158,10 @@ impl ObservationMutation {
         let author = require_write(ctx)?;
         let new_resource = new_inventoried_resource.map(EconomicResourceCreateParams::into_domain).transpose()?;
         let event = event.into_domain()?;
-        let (event_id, resource_id) = app(ctx).record_event(EventInput { event, new_resource }, author).await?;
-        let economic_event = reload(ctx, event_id, kind::ECONOMIC_EVENT, EconomicEvent).await?;
-        let economic_resource = match resource_id {
-            Some(r) => Some(reload(ctx, r, kind::ECONOMIC_RESOURCE, EconomicResource).await?),
-            None => None,
-        };
+        let (event_row, resource_row) = app(ctx).record_event(EventInput { event, new_resource }, author).await?;
+        let economic_event = written(event_row, kind::ECONOMIC_EVENT, EconomicEvent)?;
+        let economic_resource =
+            resource_row.map(|r| written(r, kind::ECONOMIC_RESOURCE, EconomicResource)).transpose()?;
         Ok(EconomicEventResponse { economic_event, economic_resource })
     }
 
@@ -1177,7 +1175,7 @@ impl ObservationMutation {
         let rev = parse_id("revisionId", &event.revision_id)?;
         let trig = id_patch("triggeredBy", event.triggered_by, vf::EventId::new)?;
         let (note, agreed) = (event.note, event.agreed_in.map_value(|u| u.0));
-        let id = app(ctx)
+        let row = app(ctx)
             .update(
                 EVENT,
                 rev,
@@ -1194,7 +1192,7 @@ impl ObservationMutation {
             )
             .await?;
         Ok(EconomicEventResponse {
-            economic_event: reload(ctx, id, kind::ECONOMIC_EVENT, EconomicEvent).await?,
+            economic_event: written(row, kind::ECONOMIC_EVENT, EconomicEvent)?,
             economic_resource: None,
         })
     }
@@ -1210,7 +1208,7 @@ impl ObservationMutation {
         let rev = parse_id("revisionId", &r.revision_id)?;
         let contained = id_patch("containedIn", r.contained_in, vf::ResourceId::new)?;
         let unit = id_patch("unitOfEffort", r.unit_of_effort, vf::UnitId::new)?;
-        let id = app(ctx)
+        let row = app(ctx)
             .update(
                 RESOURCE,
                 rev,
@@ -1229,9 +1227,7 @@ impl ObservationMutation {
                 author,
             )
             .await?;
-        Ok(EconomicResourceResponse {
-            economic_resource: reload(ctx, id, kind::ECONOMIC_RESOURCE, EconomicResource).await?,
-        })
+        Ok(EconomicResourceResponse { economic_resource: written(row, kind::ECONOMIC_RESOURCE, EconomicResource)? })
     }
 
     async fn create_process(&self, ctx: &Context<'_>, process: ProcessCreateParams) -> GqlResult<ProcessResponse> {
@@ -1248,8 +1244,8 @@ impl ObservationMutation {
             in_scope_of: parse_ids("inScopeOf", &p.in_scope_of)?.into_iter().map(vf::AgentId::new).collect(),
             based_on: parse_opt_id("basedOn", &p.based_on)?.map(vf::ProcessSpecificationId::new),
         };
-        let id = app(ctx).create(&rec, author).await?;
-        Ok(ProcessResponse { process: reload(ctx, id, kind::PROCESS, Process).await? })
+        let row = app(ctx).create(&rec, author).await?;
+        Ok(ProcessResponse { process: written(row, kind::PROCESS, Process)? })
     }
 
     async fn update_process(&self, ctx: &Context<'_>, process: ProcessUpdateParams) -> GqlResult<ProcessResponse> {
@@ -1260,7 +1256,7 @@ impl ObservationMutation {
         let mut scopes_new = Vec::new();
         let scopes_given = !p.in_scope_of.is_undefined();
         ids_patch("inScopeOf", &mut scopes_new, p.in_scope_of, vf::AgentId::new)?;
-        let id = app(ctx)
+        let row = app(ctx)
             .update(
                 PROCESS,
                 rev,
@@ -1284,7 +1280,7 @@ impl ObservationMutation {
                 author,
             )
             .await?;
-        Ok(ProcessResponse { process: reload(ctx, id, kind::PROCESS, Process).await? })
+        Ok(ProcessResponse { process: written(row, kind::PROCESS, Process)? })
     }
 
     /// Deletes a process nothing refers to.

@@ -4,7 +4,7 @@ use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObje
 use uuid::Uuid;
 use valueflows_model as vf;
 
-use super::agent::reload;
+use super::agent::written;
 use super::connection::{PageArgs, list};
 use super::error::GqlResult;
 use super::history::RecordMeta;
@@ -122,8 +122,8 @@ impl ProductBatchMutation {
             expiry_date: p.expiry_date.map(|d| d.0),
             production_date: p.production_date.map(|d| d.0),
         };
-        let id = app(ctx).create(&batch, author).await?;
-        Ok(ProductBatchResponse { product_batch: reload(ctx, id, kind::PRODUCT_BATCH, ProductBatch).await? })
+        let row = app(ctx).create(&batch, author).await?;
+        Ok(ProductBatchResponse { product_batch: written(row, kind::PRODUCT_BATCH, ProductBatch)? })
     }
 
     async fn update_product_batch(
@@ -134,7 +134,7 @@ impl ProductBatchMutation {
         let author = require_write(ctx)?;
         let p = product_batch;
         let rev = parse_id("revisionId", &p.revision_id)?;
-        let id = app(ctx)
+        let row = app(ctx)
             .update(
                 &[kind::PRODUCT_BATCH],
                 rev,
@@ -147,7 +147,7 @@ impl ProductBatchMutation {
                 author,
             )
             .await?;
-        Ok(ProductBatchResponse { product_batch: reload(ctx, id, kind::PRODUCT_BATCH, ProductBatch).await? })
+        Ok(ProductBatchResponse { product_batch: written(row, kind::PRODUCT_BATCH, ProductBatch)? })
     }
 
     /// Deletes a batch no resource refers to.
