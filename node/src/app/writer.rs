@@ -61,6 +61,35 @@ impl Command {
     }
 }
 
+impl Command {
+    /// Records (and resource states) the command will read: fetched for the whole
+    /// batch in one query each before any command runs.
+    fn reads(&self, records: &mut Vec<Uuid>, states: &mut Vec<Uuid>) {
+        match self {
+            Command::Create(draft) => records.extend(draft.refs.iter().map(|r| r.id)),
+            Command::RecordEvent(input) => {
+                let e = &input.event;
+                let resources = [e.resource_inventoried_as, e.to_resource_inventoried_as];
+                states.extend(resources.iter().flatten().map(|r| r.uuid()));
+                records.extend(resources.iter().flatten().map(|r| r.uuid()));
+                records.extend([e.provider.uuid(), e.receiver.uuid()]);
+                records.extend(e.input_of.iter().chain(&e.output_of).map(|p| p.uuid()));
+                records.extend(e.at_location.iter().chain(&e.to_location).map(|p| p.uuid()));
+                records.extend(e.resource_conforms_to.iter().map(|p| p.uuid()));
+                records.extend(e.corrects.iter().chain(&e.triggered_by).map(|p| p.uuid()));
+                records.extend(
+                    [e.resource_quantity, e.effort_quantity]
+                        .iter()
+                        .flatten()
+                        .filter_map(|m| m.has_unit)
+                        .map(|u| u.uuid()),
+                );
+            }
+            Command::Update { .. } | Command::Delete { .. } => {}
+        }
+    }
+}
+
 /// How a delete names its record.
 #[derive(Clone, Copy, Debug)]
 pub enum DeleteTarget {
@@ -141,6 +170,30 @@ pub struct ReadCache {
     states: HashMap<Uuid, Option<String>>,
 }
 
+impl ReadCache {
+    /// Fetches what the batch's commands will read, in two queries.
+    async fn prefetch(
+        &mut self,
+        db: &DatabaseTransaction,
+        mut ids: Vec<Uuid>,
+        mut state_ids: Vec<Uuid>,
+    ) -> Result<(), AppError> {
+        ids.sort();
+        ids.dedup();
+        state_ids.sort();
+        state_ids.dedup();
+        let found = records::get_many(db, &ids).await?;
+        for id in ids {
+            self.records.insert(id, found.iter().find(|m| m.id == id).cloned());
+        }
+        let mut states = records::states(db, &state_ids).await?;
+        for id in state_ids {
+            self.states.insert(id, states.remove(&id));
+        }
+        Ok(())
+    }
+}
+
 async fn head(txn: &DatabaseTransaction, origin: &str) -> Result<Head, AppError> {
     Ok(match ops::head(txn, origin).await? {
         Some((seq, id)) => {
@@ -162,15 +215,34 @@ async fn write_batch(parts: &WriterParts, jobs: Vec<Job>) {
     };
     let mut staged = WriteSet::default();
     let mut cache = ReadCache::default();
+    let (mut ids, mut state_ids) = (Vec::new(), Vec::new());
+    for j in &jobs {
+        j.cmd.reads(&mut ids, &mut state_ids);
+    }
+    if let Err(e) = cache.prefetch(&txn, ids, state_ids).await {
+        return fail_all(jobs.into_iter().map(|j| j.reply).collect(), &e.to_string());
+    }
     let mut results = Vec::with_capacity(jobs.len());
+    let started = std::time::Instant::now();
+    let count = jobs.len();
     for job in jobs {
         let res = run_job(&txn, parts, &origin, &mut head, &mut staged, &mut cache, job.cmd, job.author).await;
         results.push((job.reply, res));
     }
-    let done = match staged.flush(&txn).await {
+    let staged_at = started.elapsed();
+    let flushed = staged.flush(&txn).await;
+    let flushed_at = started.elapsed();
+    let done = match flushed {
         Ok(()) => txn.commit().await.map_err(|e| format!("commit: {e}")),
         Err(e) => Err(format!("flush: {e}")),
     };
+    tracing::debug!(
+        jobs = count,
+        stage_us = staged_at.as_micros() as u64,
+        flush_us = (flushed_at - staged_at).as_micros() as u64,
+        commit_us = (started.elapsed() - flushed_at).as_micros() as u64,
+        "write batch"
+    );
     if let Err(why) = done {
         tracing::error!(%why, "no write of this batch was stored");
         for (reply, res) in results {

@@ -41,6 +41,8 @@ impl Store {
                     .busy_timeout(Duration::from_secs(30))
                     .create_if_missing(true)
                     .pragma("cache_size", "-32768")
+                    .pragma("mmap_size", "268435456")
+                    .pragma("temp_store", "memory")
             });
         } else {
             opts.max_connections(max_connections);

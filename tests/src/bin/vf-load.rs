@@ -75,11 +75,12 @@ async fn start_node(args: &Args) -> anyhow::Result<Node> {
     if let Some(db) = &args.database_url {
         cmd.arg("--database-url").arg(db);
     }
+    cmd.env("RUST_LOG", "warn");
     for kv in &args.node_env {
         let (k, v) = kv.split_once('=').context("--node-env takes KEY=VALUE")?;
         cmd.env(k, v);
     }
-    cmd.env("RUST_LOG", "warn").stdout(Stdio::piped()).stderr(Stdio::inherit()).kill_on_drop(true);
+    cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).kill_on_drop(true);
     let mut child = cmd.spawn().with_context(|| format!("cannot start {}", bin.display()))?;
     let stdout = child.stdout.take().context("no stdout")?;
     let mut lines = BufReader::new(stdout).lines();

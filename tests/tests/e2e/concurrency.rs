@@ -102,7 +102,12 @@ async fn failures_in_a_batch_stage_nothing(node: &TestNode) {
     assert_eq!(after - before, 20);
     let feed = ops::range(app.store().db(), app.did().as_str(), 0, 100_000).await.expect("feed");
     assert!(feed.iter().enumerate().all(|(i, o)| o.seq == i as i64 + 1), "gap-free");
-    let v = node.ok("query($id: ID!) { economicResource(id: $id) { onhandQuantity { hasNumericalValue } } }", json!({"id": stock})).await;
+    let v = node
+        .ok(
+            "query($id: ID!) { economicResource(id: $id) { onhandQuantity { hasNumericalValue } } }",
+            json!({"id": stock}),
+        )
+        .await;
     assert_eq!(v["economicResource"]["onhandQuantity"]["hasNumericalValue"], "70");
     assert!(app.rebuild(false).await.expect("rebuild").changed.is_empty());
 }
