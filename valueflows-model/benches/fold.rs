@@ -31,6 +31,7 @@ fn resource(n: usize) -> EconomicResource {
         unit_of_effort: None,
         contained_in: None,
         current_location: None,
+        lot: None,
     }
 }
 

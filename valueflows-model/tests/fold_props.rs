@@ -31,6 +31,7 @@ fn resource(n: u128) -> EconomicResource {
         unit_of_effort: None,
         contained_in: if n == 1 { Some(id(2)) } else { None },
         current_location: if n == 2 { Some(id(500)) } else { None },
+        lot: None,
     }
 }
 

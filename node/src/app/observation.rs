@@ -150,6 +150,39 @@ pub async fn refold(ctx: &mut WriteCtx<'_>, id: Uuid) -> Result<(), AppError> {
     ctx.put_state(&state)
 }
 
+/// After a process changed, refolds the resources its outputs went to if the process's
+/// specification (their `stage`) changed. Runs as a barrier command.
+pub async fn refold_outputs_if_restaged(ctx: &mut WriteCtx<'_>, id: Uuid, before: &str) -> Result<(), AppError> {
+    let old: vf::Process = serde_json::from_str(before)?;
+    let new: vf::Process = match ctx.get(id).await? {
+        Some(m) => parse(&m)?,
+        None => return Ok(()),
+    };
+    if old.based_on == new.based_on {
+        return Ok(());
+    }
+    // The fold reads processes from the database: the new revision must be there.
+    ctx.flush_own().await?;
+    let key = vec![id.to_string()];
+    let outputs: Vec<Uuid> = records::ids_where(ctx.db, &[kind::ECONOMIC_EVENT], "outputOf", &key)
+        .await?
+        .into_iter()
+        .map(|(_, e)| e)
+        .collect();
+    let mut resources: Vec<Uuid> = Vec::new();
+    for m in records::get_many(ctx.db, &outputs).await? {
+        let e: vf::EconomicEvent = parse(&m)?;
+        resources
+            .extend([e.resource_inventoried_as, e.to_resource_inventoried_as].into_iter().flatten().map(|r| r.uuid()));
+    }
+    resources.sort();
+    resources.dedup();
+    for r in resources {
+        refold(ctx, r).await?;
+    }
+    Ok(())
+}
+
 /// What `rebuild` found.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RebuildReport {

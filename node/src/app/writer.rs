@@ -55,13 +55,24 @@ impl Command {
     fn is_barrier(&self) -> bool {
         match self {
             Command::Delete { .. } => true,
-            Command::Update { kinds, .. } => kinds.contains(&kind::ECONOMIC_RESOURCE),
+            // Resource state folds over events and the stage of their processes.
+            Command::Update { kinds, .. } => kinds.contains(&kind::ECONOMIC_RESOURCE) || kinds.contains(&kind::PROCESS),
             Command::Create(_) | Command::RecordEvent(_) => false,
         }
     }
 }
 
 impl Command {
+    /// A short name for logs.
+    fn name(&self) -> &'static str {
+        match self {
+            Command::Create(_) => "create",
+            Command::Update { .. } => "update",
+            Command::Delete { .. } => "delete",
+            Command::RecordEvent(_) => "record event",
+        }
+    }
+
     /// Records (and resource states) the command will read: fetched for the whole
     /// batch in one query each before any command runs.
     fn reads(&self, records: &mut Vec<Uuid>, states: &mut Vec<Uuid>) {
@@ -225,7 +236,18 @@ async fn write_batch(parts: &WriterParts, jobs: Vec<Job>) {
     let mut results = Vec::with_capacity(jobs.len());
     let started = std::time::Instant::now();
     let count = jobs.len();
-    for job in jobs {
+    let mut jobs = jobs.into_iter();
+    while let Some(job) = jobs.next() {
+        if job.cmd.is_barrier() && !staged.is_empty() {
+            // A barrier queries the database: the batch so far must be in it first. If that
+            // fails, earlier commands may be partly written, so the whole batch is abandoned.
+            if let Err(e) = staged.flush(&txn).await {
+                let why = format!("flush before {}: {e}", job.cmd.name());
+                let replies = results.into_iter().map(|(r, _)| r).chain([job.reply]).chain(jobs.map(|j| j.reply));
+                return fail_all(replies.collect(), &why);
+            }
+            cache = ReadCache::default();
+        }
         let res = run_job(&txn, parts, &origin, &mut head, &mut staged, &mut cache, job.cmd, job.author).await;
         results.push((job.reply, res));
     }
@@ -288,9 +310,7 @@ async fn run_job(
         staged.merge(set);
         return Ok(out);
     }
-    // A barrier: make the batch so far visible to queries, then run in a savepoint.
-    staged.flush(txn).await?;
-    *cache = ReadCache::default();
+    // A barrier (the batch so far is already flushed): run in a savepoint.
     let sp = txn.begin().await?;
     let empty = WriteSet::default();
     let before = head.clone();
@@ -433,6 +453,14 @@ impl<'a> WriteCtx<'a> {
         Ok(out)
     }
 
+    /// Writes what this command staged so far into its savepoint, so queries see it
+    /// (barrier commands only: the batch before them is already flushed).
+    pub async fn flush_own(&mut self) -> Result<(), AppError> {
+        self.job.flush(self.db).await?;
+        *self.cache = ReadCache::default();
+        Ok(())
+    }
+
     /// A resource's derived state as it stands.
     pub async fn state(&mut self, id: Uuid) -> Result<Option<String>, AppError> {
         if let Some(s) = self.job.state(&id).or_else(|| self.batch.state(&id)) {
@@ -545,9 +573,13 @@ impl<'a> WriteCtx<'a> {
             return Err(AppError::Internal("an update changed the record's id or kind".to_owned()));
         }
         self.check_refs(&draft).await?;
+        let before = current.body.clone();
         let id = self.put(draft, Some(current.created_at.clone()), false)?;
         if current.kind == kind::ECONOMIC_RESOURCE {
             super::observation::refold(self, id).await?;
+        }
+        if current.kind == kind::PROCESS {
+            super::observation::refold_outputs_if_restaged(self, id, &before).await?;
         }
         Ok(id)
     }

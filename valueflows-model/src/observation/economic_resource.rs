@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{ResourceId, ResourceSpecificationId, SpatialThingId, UnitId};
+use crate::ids::{ProductBatchId, ResourceId, ResourceSpecificationId, SpatialThingId, UnitId};
 use crate::validation::{RecordError, check_opt_name, check_opt_reference, check_opt_text, check_references};
 
 /// An inventoried resource. Quantities, accountable agent, stage and state live
@@ -43,6 +43,9 @@ pub struct EconomicResource {
     /// The location given at creation; the derived state supersedes it once an event sets it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_location: Option<SpatialThingId>,
+    /// The lot or batch the resource belongs to, for tracing all resources of that lot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lot: Option<ProductBatchId>,
 }
 
 impl EconomicResource {
@@ -90,6 +93,9 @@ pub struct NewEconomicResource {
     /// See [`EconomicResource::note`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// See [`EconomicResource::lot`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lot: Option<ProductBatchId>,
 }
 
 #[cfg(test)]
@@ -109,6 +115,7 @@ mod tests {
             unit_of_effort: None,
             contained_in: None,
             current_location: None,
+            lot: None,
         }
     }
 

@@ -111,6 +111,7 @@ pub fn resource(n: u128) -> EconomicResource {
         unit_of_effort: None,
         contained_in: None,
         current_location: None,
+        lot: None,
     }
 }
 

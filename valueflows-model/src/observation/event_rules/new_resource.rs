@@ -70,6 +70,7 @@ pub(super) fn place(
         unit_of_effort: None,
         contained_in: new.contained_in,
         current_location: new.current_location.or(moved_to),
+        lot: new.lot,
     };
     resource.validate().map_err(EventError::InvalidNewResource)?;
     Ok(Some(resource))

@@ -39,6 +39,7 @@ fn resource(n: u128) -> EconomicResource {
         unit_of_effort: None,
         contained_in: None,
         current_location: None,
+        lot: None,
     }
 }
 
