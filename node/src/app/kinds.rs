@@ -306,6 +306,7 @@ impl Record for vf::EconomicResource {
         opt(&mut out, "unitOfEffort", self.unit_of_effort.map(|i| i.uuid()), &[kind::UNIT]);
         opt(&mut out, "initialContainedIn", self.contained_in.map(|i| i.uuid()), &[kind::ECONOMIC_RESOURCE]);
         opt(&mut out, "initialLocation", self.current_location.map(|i| i.uuid()), &[kind::SPATIAL_THING]);
+        opt(&mut out, "lot", self.lot.map(|i| i.uuid()), &[kind::PRODUCT_BATCH]);
         out
     }
     fn terms(&self) -> Vec<(String, String)> {

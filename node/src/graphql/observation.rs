@@ -608,6 +608,15 @@ impl EconomicResource {
         let s = self.derived(ctx).await?.stage;
         load_process_spec(ctx, s).await
     }
+    /// Lot or batch of an economic resource, used to track forward or backwards to all occurrences of resources of that lot. Note more than one resource can be of the same lot.
+    async fn lot(&self, ctx: &Context<'_>) -> GqlResult<Option<super::product_batch::ProductBatch>> {
+        match self.0.data.lot {
+            Some(id) => {
+                Ok(load_rec(ctx, id.uuid(), &[kind::PRODUCT_BATCH]).await?.map(super::product_batch::ProductBatch))
+            }
+            None => Ok(None),
+        }
+    }
     /// The primary resource specification or definition of an existing or potential economic resource. A resource will have only one, as this specifies exactly what the resource is.
     async fn conforms_to(&self, ctx: &Context<'_>) -> GqlResult<ResourceSpecification> {
         load_resource_spec(ctx, self.0.data.conforms_to)
@@ -900,6 +909,8 @@ pub struct EconomicResourceCreateParams {
     pub current_location: Option<ID>,
     /// (`ResourceSpecification`) The primary resource specification or definition of an existing or potential economic resource.
     pub conforms_to: Option<ID>,
+    /// (`ProductBatch`) Lot or batch of an economic resource, used to track forward or backwards to all occurrences of resources of that lot. Note more than one resource can be of the same lot.
+    pub lot: Option<ID>,
 }
 
 /// Changes to a resource's descriptive fields (quantities and location come from events).
@@ -1032,6 +1043,7 @@ impl EconomicResourceCreateParams {
             conforms_to: parse_opt_id("newInventoriedResource.conformsTo", &self.conforms_to)?
                 .map(vf::ResourceSpecificationId::new),
             note: self.note,
+            lot: parse_opt_id("newInventoriedResource.lot", &self.lot)?.map(vf::ProductBatchId::new),
         })
     }
 }
