@@ -15,10 +15,10 @@ const DOCUMENT: &str = include_str!("../graphql/makerspace.graphql");
 #[derive(Parser)]
 struct Args {
     /// The node's GraphQL endpoint.
-    #[arg(long, env = "VF_URL", default_value = "http://127.0.0.1:8080/graphql")]
+    #[arg(long, env = "NODE_URL", default_value = "http://127.0.0.1:8080/graphql")]
     url: String,
     /// A bearer token with `write` scope (`vf-node token --scope write`).
-    #[arg(long, env = "VF_TOKEN")]
+    #[arg(long, env = "NODE_TOKEN")]
     token: String,
 }
 

@@ -78,6 +78,9 @@ pub struct ApiConfig {
     pub introspection: bool,
     /// GraphiQL served on `GET /graphql`.
     pub graphiql: bool,
+    /// Origins browsers may call the API from (CORS); `*` allows any. Tokens travel in
+    /// the `Authorization` header, never in cookies, so any origin is the default.
+    pub cors_allow_origins: Vec<String>,
 }
 
 /// Logging.
@@ -127,6 +130,7 @@ impl Default for ApiConfig {
             max_body_bytes: 1024 * 1024,
             introspection: true,
             graphiql: true,
+            cors_allow_origins: vec!["*".to_owned()],
         }
     }
 }
@@ -162,7 +166,7 @@ pub enum ConfigError {
 pub const CONFIG_FILE: &str = "vf-node.toml";
 
 impl Config {
-    /// A node for tests: port 0, its own in-memory database unless `database_url` is set.
+    /// A node for tests: port 0, a SQLite file in `data_dir` unless `database_url` is set.
     pub fn ephemeral(data_dir: &Path) -> Config {
         Config {
             data_dir: data_dir.to_path_buf(),
@@ -182,6 +186,9 @@ impl Config {
                 .parse::<toml::Table>()
                 .map_err(|e| ConfigError::Invalid { origin: path.display().to_string(), message: e.to_string() })?;
         }
+        // `DATABASE_URL` first, so that `VF_DATABASE_URL` wins whatever the environment's order.
+        let mut env: Vec<(String, String)> = env.into_iter().collect();
+        env.sort_by_key(|(k, _)| k != "DATABASE_URL");
         for (key, value) in env {
             let name = if key == "DATABASE_URL" {
                 "database_url".to_owned()
@@ -270,6 +277,17 @@ mod tests {
         assert_eq!(c.listen, "127.0.0.1:2");
         assert!(!c.auth.open_reads);
         std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn vf_database_url_wins_over_database_url() {
+        for pairs in [
+            [("VF_DATABASE_URL", "postgres://vf/x"), ("DATABASE_URL", "postgres://plain/y")],
+            [("DATABASE_URL", "postgres://plain/y"), ("VF_DATABASE_URL", "postgres://vf/x")],
+        ] {
+            let c = Config::load(None, env(&pairs)).expect("valid");
+            assert_eq!(c.effective_database_url(), "postgres://vf/x");
+        }
     }
 
     #[test]

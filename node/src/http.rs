@@ -4,9 +4,10 @@
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
@@ -24,13 +25,29 @@ struct Http {
 /// The node's routes.
 pub fn router(app: App, schema: VfSchema) -> Router {
     let limit = app.config().api.max_body_bytes;
+    let cors = cors(&app.config().api.cors_allow_origins);
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/health", get(health))
         .route("/ready", get(ready))
         .with_state(Http { app, schema })
         .layer(RequestBodyLimitLayer::new(limit))
+        .layer(cors)
         .layer(TraceLayer::new_for_http())
+}
+
+/// Lets browser frontends on the allowed origins call the API.
+fn cors(origins: &[String]) -> CorsLayer {
+    let layer = CorsLayer::new().allow_methods([Method::GET, Method::POST, Method::OPTIONS]).allow_headers([
+        header::AUTHORIZATION,
+        header::CONTENT_TYPE,
+        header::ACCEPT,
+    ]);
+    if origins.iter().any(|o| o == "*") {
+        return layer.allow_origin(AllowOrigin::any());
+    }
+    let list: Vec<HeaderValue> = origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+    layer.allow_origin(AllowOrigin::list(list))
 }
 
 /// The caller named by the `Authorization` header; anonymous when there is none.

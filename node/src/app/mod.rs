@@ -87,17 +87,26 @@ impl App {
         let self_agent = match records::meta(store.db(), SELF_AGENT).await? {
             Some(id) => vf::AgentId::parse(&id)?,
             None => {
-                let id = vf::AgentId::new(Uuid::now_v7());
-                let org = vf::Agent {
-                    id,
-                    kind: vf::AgentKind::Organization,
-                    name: config.name.clone().unwrap_or_else(|| "vf-node".to_owned()),
-                    image: None,
-                    note: Some(format!("The organization running node {}", key.did())),
-                    primary_location: None,
-                    classified_as: Vec::new(),
+                // The node's Organization is always the first op of its feed: a start that
+                // stopped between writing it and noting it here adopts it instead of
+                // creating a second one.
+                let id = match founding_agent(&store, key.did().as_str()).await? {
+                    Some(id) => id,
+                    None => {
+                        let id = vf::AgentId::new(Uuid::now_v7());
+                        let org = vf::Agent {
+                            id,
+                            kind: vf::AgentKind::Organization,
+                            name: config.name.clone().unwrap_or_else(|| "vf-node".to_owned()),
+                            image: None,
+                            note: Some(format!("The organization running node {}", key.did())),
+                            primary_location: None,
+                            classified_as: Vec::new(),
+                        };
+                        writer.submit(Command::Create(Draft::of(&org)?), id).await?;
+                        id
+                    }
                 };
-                writer.submit(Command::Create(Draft::of(&org)?), id).await?;
                 records::set_meta(store.db(), SELF_AGENT, &id.to_string()).await?;
                 id
             }
@@ -201,6 +210,15 @@ impl App {
     pub fn db(&self) -> &impl ConnectionTrait {
         self.inner.store.db()
     }
+}
+
+/// The Organization record carried by the first op of the node's own feed, if any.
+async fn founding_agent(store: &Store, origin: &str) -> anyhow::Result<Option<vf::AgentId>> {
+    let Some(op) = crate::store::ops::range(store.db(), origin, 0, 1).await?.into_iter().next() else {
+        return Ok(None);
+    };
+    let op = valueflows_federation::Op::from_json(&op.body, &valueflows_federation::OpLimits::default())?;
+    Ok(op.unsigned.records.iter().find(|r| r.kind == kinds::kind::ORGANIZATION).map(|r| vf::AgentId::new(r.id)))
 }
 
 fn first(out: Outcome) -> Result<record::Model, AppError> {

@@ -34,7 +34,7 @@ async fn create<E: EntityTrait>(manager: &SchemaManager<'_>, entity: E, small_ro
         // A table of small rows with a non-integer primary key: without a rowid, the
         // primary key is its only B-tree instead of a second one beside it. Tables with
         // large JSON bodies keep the rowid (measured: they insert faster with it).
-        let sql = format!("{} WITHOUT ROWID", backend.build(&stmt).to_string());
+        let sql = format!("{} WITHOUT ROWID", backend.build(&stmt));
         manager.get_connection().execute_unprepared(&sql).await?;
         return Ok(());
     }

@@ -23,6 +23,17 @@ async fn http_surface(node: &TestNode) {
         .await
         .expect("sent");
     assert_eq!(r.status().as_u16(), 405, "no mutations over GET");
+    let pre = node
+        .http()
+        .request(reqwest::Method::OPTIONS, format!("{}/graphql", node.url))
+        .header("origin", "https://frontend.example")
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "authorization, content-type")
+        .send()
+        .await
+        .expect("sent");
+    assert!(pre.status().is_success(), "CORS preflight: {}", pre.status());
+    assert_eq!(pre.headers().get("access-control-allow-origin").and_then(|v| v.to_str().ok()), Some("*"));
     let a = node
         .ok("{ a: action(id: \"transfer-custody\") { id label resourceEffect onhandEffect inputOutput pairsWith locationEffect } b: action(id: \"accept\") { pairsWith } }", json!({}))
         .await;

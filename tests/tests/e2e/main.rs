@@ -6,6 +6,7 @@ mod concurrency;
 mod flow;
 mod history;
 mod http;
+mod lifecycle;
 mod pagination;
 
 /// Runs `$suite(node)` on a SQLite node and on a PostgreSQL node (skipped with a message

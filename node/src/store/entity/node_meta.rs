@@ -1,4 +1,4 @@
-//! Facts about the node kept in its own database (its DID, its own agent).
+//! Facts about the node kept in its own database (its own Organization agent).
 
 use sea_orm::entity::prelude::*;
 
