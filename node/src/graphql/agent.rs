@@ -160,7 +160,9 @@ pub fn agent_node(m: &record::Model) -> Result<Agent, AppError> {
 
 /// Loads one live agent by id.
 pub async fn load_agent(ctx: &Context<'_>, id: Uuid) -> Result<Option<Agent>, AppError> {
-    load(ctx, id, kind::AGENTS).await?.map(|m| agent_node(&m)).transpose()
+    let Some(m) = load(ctx, id, kind::AGENTS).await? else { return Ok(None) };
+    let rec = super::loaders::parse(ctx, &m)?;
+    Ok(Some(if m.kind == kind::PERSON { Agent::Person(Person(rec)) } else { Agent::Organization(Organization(rec)) }))
 }
 
 /// Loads agents for `inScopeOf`-style lists.

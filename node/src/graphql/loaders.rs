@@ -5,7 +5,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::Context;
-use async_graphql::dataloader::{DataLoader, Loader};
+use std::any::{Any, TypeId};
+use std::sync::Mutex;
+
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use uuid::Uuid;
 use valueflows_model as vf;
 
@@ -83,24 +86,77 @@ impl Loader<RefKey> for RefLoader {
     }
 }
 
-/// The per-request loaders.
+/// A parsed record body, shared by every field of a request that reads it.
+type Parsed = Arc<dyn Any + Send + Sync>;
+
+/// The per-request loaders. They cache what they loaded for the rest of the request
+/// (an agent named by fifty events is fetched and parsed once); a mutation clears them
+/// before it writes, so nothing read before a write is served after it.
 pub struct Loaders {
     /// Records by id.
-    pub records: DataLoader<RecordLoader>,
+    pub records: DataLoader<RecordLoader, HashMapCache>,
     /// Resource states by id.
-    pub states: DataLoader<StateLoader>,
+    pub states: DataLoader<StateLoader, HashMapCache>,
     /// Inverse relations.
-    pub refs: DataLoader<RefLoader>,
+    pub refs: DataLoader<RefLoader, HashMapCache>,
+    parsed: Mutex<HashMap<(Uuid, Uuid, TypeId), Parsed>>,
 }
 
 impl Loaders {
     /// Fresh loaders for one request (no caching across requests).
     pub fn new(app: &App) -> Loaders {
         Loaders {
-            records: DataLoader::new(RecordLoader(app.clone()), tokio::spawn),
-            states: DataLoader::new(StateLoader(app.clone()), tokio::spawn),
-            refs: DataLoader::new(RefLoader(app.clone()), tokio::spawn),
+            records: DataLoader::with_cache(RecordLoader(app.clone()), tokio::spawn, HashMapCache::default()),
+            states: DataLoader::with_cache(StateLoader(app.clone()), tokio::spawn, HashMapCache::default()),
+            refs: DataLoader::with_cache(RefLoader(app.clone()), tokio::spawn, HashMapCache::default()),
+            parsed: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Forgets everything loaded so far (before a write).
+    pub fn clear(&self) {
+        self.records.clear::<Uuid>();
+        self.states.clear::<Uuid>();
+        self.refs.clear::<RefKey>();
+        if let Ok(mut p) = self.parsed.lock() {
+            p.clear();
+        }
+    }
+
+    /// The body of `m` parsed as `T`, once per request per revision.
+    pub fn parse<T: serde::de::DeserializeOwned + Send + Sync + 'static>(
+        &self,
+        m: &record::Model,
+    ) -> Result<Rec<T>, AppError> {
+        let key = (m.id, m.revision_id, TypeId::of::<T>());
+        if let Some(hit) = self.parsed.lock().ok().and_then(|p| p.get(&key).cloned()) {
+            if let Ok(data) = hit.downcast::<T>() {
+                return Ok(Rec { id: m.id, revision_id: m.revision_id, data });
+            }
+        }
+        let rec: Rec<T> = Rec::from_model(m)?;
+        if let Ok(mut p) = self.parsed.lock() {
+            p.insert(key, rec.data.clone());
+        }
+        Ok(rec)
+    }
+}
+
+/// Forgets what the request's loaders hold; call before writing.
+pub fn clear(ctx: &Context<'_>) {
+    if let Some(l) = ctx.data_opt::<Loaders>() {
+        l.clear();
+    }
+}
+
+/// `m` parsed as `T`, through the request's parse cache when there is one.
+pub fn parse<T: serde::de::DeserializeOwned + Send + Sync + 'static>(
+    ctx: &Context<'_>,
+    m: &record::Model,
+) -> Result<Rec<T>, AppError> {
+    match ctx.data_opt::<Loaders>() {
+        Some(l) => l.parse(m),
+        None => Rec::from_model(m),
     }
 }
 
@@ -122,12 +178,12 @@ pub async fn load(ctx: &Context<'_>, id: Uuid, kinds: &[&str]) -> Result<Option<
 }
 
 /// A typed live record of one of `kinds`.
-pub async fn load_rec<T: serde::de::DeserializeOwned>(
+pub async fn load_rec<T: serde::de::DeserializeOwned + Send + Sync + 'static>(
     ctx: &Context<'_>,
     id: Uuid,
     kinds: &[&str],
 ) -> Result<Option<Rec<T>>, AppError> {
-    load(ctx, id, kinds).await?.map(|m| Rec::from_model(&m)).transpose()
+    load(ctx, id, kinds).await?.map(|m| parse(ctx, &m)).transpose()
 }
 
 /// Many live records (order kept, missing ones skipped).

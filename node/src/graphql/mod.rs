@@ -92,9 +92,12 @@ pub fn require_read(ctx: &Context<'_>) -> GqlResult<()> {
     Ok(())
 }
 
-/// Checks the caller may write; returns the agent writing.
+/// Checks the caller may write; returns the agent writing. Every mutation calls it before
+/// writing, so it also drops what the request's loaders cached.
 pub fn require_write(ctx: &Context<'_>) -> GqlResult<valueflows_model::AgentId> {
-    Ok(caller(ctx).require(Scope::Write)?)
+    let agent = caller(ctx).require(Scope::Write)?;
+    loaders::clear(ctx);
+    Ok(agent)
 }
 
 /// A stored record in wire form: its metadata and parsed body.

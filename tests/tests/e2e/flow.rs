@@ -239,3 +239,25 @@ async fn correction_adjusts_the_original(node: &TestNode) {
 }
 
 crate::on_both!(makerspace_flow, exact_decimals, correction_adjusts_the_original);
+
+/// Two mutations in one request: the second answers with state that includes the first
+/// (nothing the request read before a write is served after it).
+async fn later_mutations_in_a_request_see_earlier_ones(node: &TestNode) {
+    let shop = shop(node).await;
+    let stock = raise_steel(node, &shop, "1").await;
+    let raise = |alias: &str| {
+        format!(
+            "{alias}: createEconomicEvent(event: {{action: \"raise\", provider: $p, receiver: $p, hasPointInTime: \"2026-03-05\",
+               resourceInventoriedAs: $r, resourceQuantity: {{hasNumericalValue: 2, hasUnit: $u}}}}) {{
+               economicEvent {{ resourceInventoriedAs {{ onhandQuantity {{ hasNumericalValue }} }} }} }}"
+        )
+    };
+    let q = format!("mutation($p: ID!, $r: ID!, $u: ID!) {{ {} {} }}", raise("a"), raise("b"));
+    let v = node.ok(&q, json!({"p": shop.lab, "r": stock, "u": shop.kg})).await;
+    let onhand =
+        |k: &str| v[k]["economicEvent"]["resourceInventoriedAs"]["onhandQuantity"]["hasNumericalValue"].clone();
+    assert_eq!(onhand("a"), "3");
+    assert_eq!(onhand("b"), "5");
+}
+
+crate::on_both!(later_mutations_in_a_request_see_earlier_ones);
