@@ -129,10 +129,10 @@ impl Loaders {
         m: &record::Model,
     ) -> Result<Rec<T>, AppError> {
         let key = (m.id, m.revision_id, TypeId::of::<T>());
-        if let Some(hit) = self.parsed.lock().ok().and_then(|p| p.get(&key).cloned()) {
-            if let Ok(data) = hit.downcast::<T>() {
-                return Ok(Rec { id: m.id, revision_id: m.revision_id, data });
-            }
+        if let Some(hit) = self.parsed.lock().ok().and_then(|p| p.get(&key).cloned())
+            && let Ok(data) = hit.downcast::<T>()
+        {
+            return Ok(Rec { id: m.id, revision_id: m.revision_id, data });
         }
         let rec: Rec<T> = Rec::from_model(m)?;
         if let Ok(mut p) = self.parsed.lock() {
