@@ -1,8 +1,6 @@
 //! The op log: append to a feed, read its head.
 
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 use super::entity::op;
 
@@ -14,21 +12,6 @@ pub async fn head<C: ConnectionTrait>(db: &C, origin: &str) -> Result<Option<(i6
         .one(db)
         .await?
         .map(|m| (m.seq, m.op_id)))
-}
-
-/// Appends one op. The primary key `(origin, seq)` makes a second writer of the same seq fail.
-pub async fn append<C: ConnectionTrait>(db: &C, m: op::Model) -> Result<(), DbErr> {
-    op::Entity::insert(op::ActiveModel {
-        origin: Set(m.origin),
-        seq: Set(m.seq),
-        op_id: Set(m.op_id),
-        prev: Set(m.prev),
-        body: Set(m.body),
-        stored_at: Set(m.stored_at),
-    })
-    .exec_without_returning(db)
-    .await?;
-    Ok(())
 }
 
 /// Ops of `origin` after `after`, in seq order.

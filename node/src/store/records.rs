@@ -245,53 +245,6 @@ fn live_ids(kinds: &[&'static str]) -> sea_orm::sea_query::SelectStatement {
     q.to_owned()
 }
 
-/// Writes (inserts or replaces) a record's current revision.
-pub async fn upsert<C: ConnectionTrait>(db: &C, m: record::Model) -> Result<(), DbErr> {
-    let am = record::ActiveModel {
-        id: Set(m.id),
-        kind: Set(m.kind),
-        revision_id: Set(m.revision_id),
-        origin: Set(m.origin),
-        body: Set(m.body),
-        created_at: Set(m.created_at),
-        updated_at: Set(m.updated_at),
-        author: Set(m.author),
-        deleted: Set(m.deleted),
-    };
-    record::Entity::insert(am)
-        .on_conflict(
-            OnConflict::column(record::Column::Id)
-                .update_columns([
-                    record::Column::RevisionId,
-                    record::Column::Body,
-                    record::Column::UpdatedAt,
-                    record::Column::Author,
-                    record::Column::Deleted,
-                ])
-                .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
-    Ok(())
-}
-
-/// Appends one revision to a record's history.
-pub async fn add_revision<C: ConnectionTrait>(db: &C, m: record_revision::Model) -> Result<(), DbErr> {
-    let am = record_revision::ActiveModel {
-        revision_id: Set(m.revision_id),
-        record_id: Set(m.record_id),
-        kind: Set(m.kind),
-        body: Set(m.body),
-        time: Set(m.time),
-        author: Set(m.author),
-        retracted: Set(m.retracted),
-        origin: Set(m.origin),
-        seq: Set(m.seq),
-    };
-    record_revision::Entity::insert(am).exec_without_returning(db).await?;
-    Ok(())
-}
-
 /// One revision by its id.
 pub async fn revision<C: ConnectionTrait>(db: &C, revision_id: Uuid) -> Result<Option<record_revision::Model>, DbErr> {
     record_revision::Entity::find_by_id(revision_id).one(db).await
@@ -318,15 +271,6 @@ pub async fn replace_index<C: ConnectionTrait>(
         del = del.filter(record_index::Column::Field.starts_with(prefix));
     }
     del.exec(db).await?;
-    insert_index(db, record_id, entries).await
-}
-
-/// Adds index facts for a new record.
-pub async fn insert_index<C: ConnectionTrait>(
-    db: &C,
-    record_id: Uuid,
-    entries: &[(String, String)],
-) -> Result<(), DbErr> {
     if entries.is_empty() {
         return Ok(());
     }
@@ -379,17 +323,6 @@ pub async fn put_state<C: ConnectionTrait>(db: &C, resource_id: Uuid, state: Str
         .exec_without_returning(db)
         .await?;
     Ok(())
-}
-
-/// All resource ids that have a derived state.
-pub async fn all_state_ids<C: ConnectionTrait>(db: &C) -> Result<Vec<Uuid>, DbErr> {
-    resource_state::Entity::find()
-        .select_only()
-        .column(resource_state::Column::ResourceId)
-        .order_by_asc(resource_state::Column::ResourceId)
-        .into_tuple()
-        .all(db)
-        .await
 }
 
 /// A node fact.
