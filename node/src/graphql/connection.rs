@@ -223,6 +223,22 @@ macro_rules! connection {
     };
 }
 
+/// The parent a list is the inverse relation of, when `q` is exactly "records whose
+/// `fields` hold this one value" and the page is a first page: such pages of many parents
+/// are loaded together.
+fn inverse_of(q: &ListQuery, window: &PageWindow) -> Option<(Vec<String>, String)> {
+    if !window.forward || window.cursor.is_some() || q.filters.len() != 1 {
+        return None;
+    }
+    match &q.filters[0] {
+        records::Filter::AnyOf { field, values } if values.len() == 1 => Some((vec![field.clone()], values[0].clone())),
+        records::Filter::AnyFieldOf { fields, values } if values.len() == 1 => {
+            Some((fields.iter().map(|f| (*f).to_owned()).collect(), values[0].clone()))
+        }
+        _ => None,
+    }
+}
+
 /// One page of `q`, each row turned into a node by `wrap`.
 pub async fn list<N>(
     ctx: &Context<'_>,
@@ -230,7 +246,25 @@ pub async fn list<N>(
     args: &PageArgs,
     wrap: impl Fn(&record::Model) -> Result<N, AppError>,
 ) -> Result<(Vec<(Uuid, N)>, PageInfo), AppError> {
-    let (rows, info) = fetch(ctx, q, args).await?;
+    let window = args.window(super::app(ctx))?;
+    let (rows, info) = match inverse_of(&q, &window) {
+        Some((fields, value)) => {
+            let key = super::loaders::PageKey { kinds: q.kinds.clone(), fields, value, limit: window.limit };
+            let page = super::loaders::first_page(ctx, key).await?;
+            let more = page.len() as u64 > window.limit;
+            let rows: Vec<record::Model> = page.iter().take(window.limit as usize).cloned().collect();
+            let info = PageInfo {
+                start: rows.first().map(|m| m.id),
+                end: rows.last().map(|m| m.id),
+                query: Some(q),
+                window,
+                more,
+                fixed_total: None,
+            };
+            (rows, info)
+        }
+        None => fetch(ctx, q, args).await?,
+    };
     let items = rows.iter().map(|m| Ok((m.id, wrap(m)?))).collect::<Result<Vec<_>, AppError>>()?;
     Ok((items, info))
 }

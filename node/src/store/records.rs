@@ -338,3 +338,57 @@ pub async fn set_meta<C: ConnectionTrait>(db: &C, key: &str, value: &str) -> Res
         .await?;
     Ok(())
 }
+
+/// The first `limit + 1` live records (in id order) of `kinds` whose `fields` hold each of
+/// `values`: the first page of an inverse relation for many parents in ONE query.
+pub async fn first_pages<C: ConnectionTrait>(
+    db: &C,
+    kinds: &[&'static str],
+    fields: &[String],
+    values: &[String],
+    limit: u64,
+) -> Result<HashMap<String, Vec<record::Model>>, DbErr> {
+    use sea_orm::{DbBackend, FromQueryResult, Statement, Value};
+    if kinds.is_empty() || fields.is_empty() || values.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let backend = db.get_database_backend();
+    let mut params: Vec<Value> = Vec::new();
+    let mut list = |items: Vec<Value>| -> String {
+        let marks: Vec<String> = items
+            .into_iter()
+            .map(|v| {
+                params.push(v);
+                match backend {
+                    DbBackend::Postgres => format!("${}", params.len()),
+                    _ => "?".to_owned(),
+                }
+            })
+            .collect();
+        marks.join(", ")
+    };
+    let field_marks = list(fields.iter().map(|f| Value::from(f.clone())).collect());
+    let value_marks = list(values.iter().map(|v| Value::from(v.clone())).collect());
+    let kind_marks = list(kinds.iter().map(|k| Value::from((*k).to_owned())).collect());
+    let limit_mark = list(vec![Value::from(i64::try_from(limit + 1).unwrap_or(i64::MAX))]);
+    // Number each parent's matches in id order (DISTINCT first: a record may match through
+    // several fields), keep the first limit + 1 of each.
+    let sql = format!(
+        "SELECT p.parent AS parent, r.id, r.kind, r.revision_id, r.origin, r.body, r.created_at, r.updated_at, r.author, r.deleted \
+         FROM (SELECT d.parent, d.record_id, ROW_NUMBER() OVER (PARTITION BY d.parent ORDER BY d.record_id) AS rn \
+               FROM (SELECT DISTINCT ri.value AS parent, ri.record_id AS record_id \
+                     FROM record_index ri JOIN record r2 ON r2.id = ri.record_id \
+                     WHERE ri.field IN ({field_marks}) AND ri.value IN ({value_marks}) \
+                       AND r2.kind IN ({kind_marks}) AND r2.deleted = FALSE) d) p \
+         JOIN record r ON r.id = p.record_id \
+         WHERE p.rn <= {limit_mark} \
+         ORDER BY p.parent, r.id"
+    );
+    let rows = db.query_all_raw(Statement::from_sql_and_values(backend, sql, params)).await?;
+    let mut out: HashMap<String, Vec<record::Model>> = HashMap::new();
+    for row in rows {
+        let parent: String = row.try_get("", "parent")?;
+        out.entry(parent).or_default().push(record::Model::from_query_result(&row, "")?);
+    }
+    Ok(out)
+}

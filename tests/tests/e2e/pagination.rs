@@ -77,3 +77,55 @@ async fn filters_select_events(node: &TestNode) {
 }
 
 crate::on_both!(pages_forward_and_backward, filters_select_events);
+
+/// Nested first pages of many parents are loaded together; they must equal what each
+/// parent's own query returns, page flags and totals included.
+async fn nested_pages_of_many_parents_match_their_own_queries(node: &TestNode) {
+    let shop = crate::flow::shop(node).await;
+    let mut people = Vec::new();
+    for (name, n) in [("Ada", 0), ("Bo", 1), ("Cy", 3)] {
+        let p = node
+            .ok("mutation($n: String!) { createPerson(person: {name: $n}) { agent { id } } }", json!({"n": name}))
+            .await;
+        let id = p["createPerson"]["agent"]["id"].as_str().expect("id").to_owned();
+        for _ in 0..n {
+            node.ok(
+                "mutation($e: EconomicEventCreateParams!) { createEconomicEvent(event: $e) { economicEvent { id } } }",
+                json!({"e": {"action": "work", "provider": id, "receiver": shop.lab, "hasPointInTime": "2026-05-01",
+                             "effortQuantity": {"hasNumericalValue": 1, "hasUnit": shop.hour}}}),
+            )
+            .await;
+        }
+        people.push(id);
+    }
+    const PAGE: &str = "edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage totalCount endCursor }";
+    let all = node.ok(&format!("{{ people(first: 10) {{ edges {{ node {{ id economicEventsAsProvider(first: 2) {{ {PAGE} }} }} }} }} }}"), json!({})).await;
+    let edges = all["people"]["edges"].as_array().expect("edges");
+    for id in &people {
+        let nested =
+            &edges.iter().find(|e| e["node"]["id"] == id.as_str()).expect("listed")["node"]["economicEventsAsProvider"];
+        let own = node
+            .ok(
+                &format!("query($id: ID!) {{ person(id: $id) {{ economicEventsAsProvider(first: 2) {{ {PAGE} }} }} }}"),
+                json!({"id": id}),
+            )
+            .await;
+        assert_eq!(nested, &own["person"]["economicEventsAsProvider"], "agent {id}");
+    }
+    let cy =
+        &edges.iter().find(|e| e["node"]["id"] == people[2].as_str()).expect("Cy")["node"]["economicEventsAsProvider"];
+    assert_eq!(cy["edges"].as_array().expect("edges").len(), 2);
+    assert_eq!(cy["pageInfo"]["hasNextPage"], true);
+    assert_eq!(cy["pageInfo"]["totalCount"], 3);
+    // The next page goes through the cursor path and continues where the first ended.
+    let next = node
+        .ok(&format!("query($id: ID!, $a: String) {{ person(id: $id) {{ economicEventsAsProvider(first: 2, after: $a) {{ {PAGE} }} }} }}"),
+            json!({"id": people[2], "a": cy["pageInfo"]["endCursor"]}))
+        .await;
+    let next = &next["person"]["economicEventsAsProvider"];
+    assert_eq!(next["edges"].as_array().expect("edges").len(), 1);
+    assert_eq!(next["pageInfo"]["hasNextPage"], false);
+    assert_eq!(next["pageInfo"]["hasPreviousPage"], true);
+}
+
+crate::on_both!(nested_pages_of_many_parents_match_their_own_queries);
