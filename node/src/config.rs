@@ -38,6 +38,8 @@ pub struct StorageConfig {
     pub max_connections: u32,
     /// Most writes committed together in one transaction (group commit).
     pub write_batch: usize,
+    /// Keep hot records in memory. Only for a database that this one process writes.
+    pub record_cache: bool,
 }
 
 /// SQLite `synchronous` level.
@@ -110,7 +112,7 @@ impl Default for Config {
 
 impl Default for StorageConfig {
     fn default() -> Self {
-        StorageConfig { sqlite_synchronous: SqliteSync::Full, max_connections: 8, write_batch: 256 }
+        StorageConfig { sqlite_synchronous: SqliteSync::Full, max_connections: 8, write_batch: 256, record_cache: true }
     }
 }
 

@@ -1,6 +1,7 @@
 //! Use cases: the only layer that talks to the store and signs ops. GraphQL and the CLI
 //! call it; it never sees HTTP or GraphQL types.
 
+pub mod cache;
 pub mod flow;
 pub mod kinds;
 pub mod observation;
@@ -41,6 +42,7 @@ struct Inner {
     writer: Writer,
     self_agent: vf::AgentId,
     config: Config,
+    cache: Option<Arc<cache::RecordCache>>,
 }
 
 /// Loads the node key from `data_dir`, creating it (mode 0600) on first use.
@@ -82,8 +84,13 @@ impl App {
         let store = Store::open(&url, config.storage.sqlite_synchronous, config.storage.max_connections)
             .await
             .map_err(|e| anyhow::anyhow!("cannot open database {}: {e}", redact(&url)))?;
-        let writer =
-            Writer::spawn(WriterParts { db: store.db().clone(), key: key.clone(), batch: config.storage.write_batch });
+        let cache = config.storage.record_cache.then(|| Arc::new(cache::RecordCache::default()));
+        let writer = Writer::spawn(WriterParts {
+            db: store.db().clone(),
+            key: key.clone(),
+            batch: config.storage.write_batch,
+            cache: cache.clone(),
+        });
         let self_agent = match records::meta(store.db(), SELF_AGENT).await? {
             Some(id) => vf::AgentId::parse(&id)?,
             None => {
@@ -113,7 +120,7 @@ impl App {
         };
         let did = key.did();
         let authority = Authority::new(&key)?;
-        Ok(App { inner: Arc::new(Inner { store, key, did, authority, writer, self_agent, config }) })
+        Ok(App { inner: Arc::new(Inner { store, key, did, authority, writer, self_agent, config, cache }) })
     }
 
     /// The node's configuration.
@@ -139,6 +146,11 @@ impl App {
     /// The store (for readiness checks and reads).
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// The record cache, when on.
+    pub fn cache(&self) -> Option<&cache::RecordCache> {
+        self.inner.cache.as_deref()
     }
 
     /// The signing key.

@@ -95,6 +95,11 @@ impl WriteSet {
         self.ops.extend(later.ops);
     }
 
+    /// Ids of the records and resource states staged.
+    pub fn touched(&self) -> (Vec<Uuid>, Vec<Uuid>) {
+        (self.records.keys().copied().collect(), self.states.keys().copied().collect())
+    }
+
     /// Sends everything staged to `db` and empties the set.
     pub async fn flush<C: ConnectionTrait>(&mut self, db: &C) -> Result<(), DbErr> {
         let set = std::mem::take(self);

@@ -139,6 +139,8 @@ pub struct WriterParts {
     pub key: Arc<NodeKey>,
     /// Most commands per transaction.
     pub batch: usize,
+    /// The process's record cache, kept current after each commit (None when off).
+    pub cache: Option<Arc<super::cache::RecordCache>>,
 }
 
 impl Writer {
@@ -186,6 +188,7 @@ impl ReadCache {
     async fn prefetch(
         &mut self,
         db: &DatabaseTransaction,
+        shared: Option<&super::cache::RecordCache>,
         mut ids: Vec<Uuid>,
         mut state_ids: Vec<Uuid>,
     ) -> Result<(), AppError> {
@@ -193,6 +196,17 @@ impl ReadCache {
         ids.dedup();
         state_ids.sort();
         state_ids.dedup();
+        // This task is the only writer: the process cache holds what is committed.
+        if let Some(shared) = shared {
+            for (id, m) in shared.records(&ids) {
+                self.records.insert(id, Some((*m).clone()));
+            }
+            for (id, s) in shared.states(&state_ids) {
+                self.states.insert(id, Some((*s).clone()));
+            }
+            ids.retain(|id| !self.records.contains_key(id));
+            state_ids.retain(|id| !self.states.contains_key(id));
+        }
         let found = records::get_many(db, &ids).await?;
         for id in ids {
             self.records.insert(id, found.iter().find(|m| m.id == id).cloned());
@@ -230,15 +244,21 @@ async fn write_batch(parts: &WriterParts, jobs: Vec<Job>) {
     for j in &jobs {
         j.cmd.reads(&mut ids, &mut state_ids);
     }
-    if let Err(e) = cache.prefetch(&txn, ids, state_ids).await {
+    if let Err(e) = cache.prefetch(&txn, parts.cache.as_deref(), ids, state_ids).await {
         return fail_all(jobs.into_iter().map(|j| j.reply).collect(), &e.to_string());
     }
     let mut results = Vec::with_capacity(jobs.len());
     let started = std::time::Instant::now();
     let count = jobs.len();
     let mut jobs = jobs.into_iter();
+    let (mut touched_records, mut touched_states) = (Vec::new(), Vec::new());
+    let mut barrier = false;
     while let Some(job) = jobs.next() {
+        barrier |= job.cmd.is_barrier();
         if job.cmd.is_barrier() && !staged.is_empty() {
+            let (r, st) = staged.touched();
+            touched_records.extend(r);
+            touched_states.extend(st);
             // A barrier queries the database: the batch so far must be in it first. If that
             // fails, earlier commands may be partly written, so the whole batch is abandoned.
             if let Err(e) = staged.flush(&txn).await {
@@ -252,6 +272,9 @@ async fn write_batch(parts: &WriterParts, jobs: Vec<Job>) {
         results.push((job.reply, res));
     }
     let staged_at = started.elapsed();
+    let (r, st) = staged.touched();
+    touched_records.extend(r);
+    touched_states.extend(st);
     let flushed = staged.flush(&txn).await;
     let flushed_at = started.elapsed();
     let done = match flushed {
@@ -265,6 +288,14 @@ async fn write_batch(parts: &WriterParts, jobs: Vec<Job>) {
         commit_us = (started.elapsed() - flushed_at).as_micros() as u64,
         "write batch"
     );
+    // Before anyone is answered, so a client never reads its own write back from a stale cache.
+    if let Some(shared) = &parts.cache {
+        if barrier {
+            shared.clear();
+        } else {
+            shared.invalidate(&touched_records, &touched_states);
+        }
+    }
     if let Err(why) = done {
         tracing::error!(%why, "no write of this batch was stored");
         for (reply, res) in results {

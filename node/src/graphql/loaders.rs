@@ -25,8 +25,21 @@ impl Loader<Uuid> for RecordLoader {
     type Error = Arc<AppError>;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, record::Model>, Self::Error> {
-        let rows = records::get_many(self.0.store().db(), keys).await.map_err(|e| Arc::new(e.into()))?;
-        Ok(rows.into_iter().filter(|m| !m.deleted).map(|m| (m.id, m)).collect())
+        let Some(cache) = self.0.cache() else {
+            let rows = records::get_many(self.0.store().db(), keys).await.map_err(|e| Arc::new(e.into()))?;
+            return Ok(rows.into_iter().filter(|m| !m.deleted).map(|m| (m.id, m)).collect());
+        };
+        let mut found: HashMap<Uuid, record::Model> =
+            cache.records(keys).into_iter().map(|(id, m)| (id, (*m).clone())).collect();
+        let missing: Vec<Uuid> = keys.iter().copied().filter(|k| !found.contains_key(k)).collect();
+        if !missing.is_empty() {
+            let generation = cache.generation();
+            let rows = records::get_many(self.0.store().db(), &missing).await.map_err(|e| Arc::new(e.into()))?;
+            cache.fill_records(generation, rows.iter().cloned().map(Arc::new));
+            found.extend(rows.into_iter().map(|m| (m.id, m)));
+        }
+        found.retain(|_, m| !m.deleted);
+        Ok(found)
     }
 }
 
@@ -38,7 +51,24 @@ impl Loader<Uuid> for StateLoader {
     type Error = Arc<AppError>;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let rows = records::states(self.0.store().db(), keys).await.map_err(|e| Arc::new(e.into()))?;
+        let mut rows: HashMap<Uuid, String> = HashMap::new();
+        let missing: Vec<Uuid> = match self.0.cache() {
+            Some(cache) => {
+                let hits = cache.states(keys);
+                let missing = keys.iter().copied().filter(|k| !hits.contains_key(k)).collect();
+                rows.extend(hits.into_iter().map(|(id, s)| (id, (*s).clone())));
+                missing
+            }
+            None => keys.to_vec(),
+        };
+        if !missing.is_empty() {
+            let generation = self.0.cache().map(|c| c.generation());
+            let fetched = records::states(self.0.store().db(), &missing).await.map_err(|e| Arc::new(e.into()))?;
+            if let (Some(cache), Some(generation)) = (self.0.cache(), generation) {
+                cache.fill_states(generation, fetched.iter().map(|(id, s)| (*id, Arc::new(s.clone()))));
+            }
+            rows.extend(fetched);
+        }
         rows.into_iter()
             .map(|(id, s)| {
                 serde_json::from_str::<vf::ResourceState>(&s)
