@@ -105,24 +105,36 @@ impl Record for vf::Agent {
         out
     }
     fn validate(&self) -> Result<(), AppError> {
-        Ok(self.validate()?)
+        Ok(vf::Agent::validate(self)?)
     }
 }
 
-impl Record for vf::AgentRelationshipRole {
-    fn kind(&self) -> &'static str {
-        kind::AGENT_RELATIONSHIP_ROLE
-    }
-    fn id(&self) -> Uuid {
-        self.id.uuid()
-    }
-    fn refs(&self) -> Vec<Ref> {
-        Vec::new()
-    }
-    fn validate(&self) -> Result<(), AppError> {
-        Ok(self.validate()?)
-    }
+/// A record that refers to nothing and has no terms to look up: only its kind and rules.
+macro_rules! plain_record {
+    ($($ty:ident => $kind:expr),* $(,)?) => {$(
+        impl Record for vf::$ty {
+            fn kind(&self) -> &'static str {
+                $kind
+            }
+            fn id(&self) -> Uuid {
+                self.id.uuid()
+            }
+            fn refs(&self) -> Vec<Ref> {
+                Vec::new()
+            }
+            fn validate(&self) -> Result<(), AppError> {
+                Ok(vf::$ty::validate(self)?)
+            }
+        }
+    )*};
 }
+
+plain_record!(
+    AgentRelationshipRole => kind::AGENT_RELATIONSHIP_ROLE,
+    Unit => kind::UNIT,
+    SpatialThing => kind::SPATIAL_THING,
+    ProcessSpecification => kind::PROCESS_SPECIFICATION,
+);
 
 impl Record for vf::AgentRelationship {
     fn kind(&self) -> &'static str {
@@ -139,36 +151,6 @@ impl Record for vf::AgentRelationship {
         ];
         out.extend(self.in_scope_of.iter().map(|a| r("inScopeOf", a.uuid(), kind::AGENTS)));
         out
-    }
-}
-
-impl Record for vf::Unit {
-    fn kind(&self) -> &'static str {
-        kind::UNIT
-    }
-    fn id(&self) -> Uuid {
-        self.id.uuid()
-    }
-    fn refs(&self) -> Vec<Ref> {
-        Vec::new()
-    }
-    fn validate(&self) -> Result<(), AppError> {
-        Ok(self.validate()?)
-    }
-}
-
-impl Record for vf::SpatialThing {
-    fn kind(&self) -> &'static str {
-        kind::SPATIAL_THING
-    }
-    fn id(&self) -> Uuid {
-        self.id.uuid()
-    }
-    fn refs(&self) -> Vec<Ref> {
-        Vec::new()
-    }
-    fn validate(&self) -> Result<(), AppError> {
-        Ok(self.validate()?)
     }
 }
 
@@ -189,22 +171,7 @@ impl Record for vf::ResourceSpecification {
         self.resource_classified_as.iter().map(|c| ("resourceClassifiedAs".to_owned(), c.clone())).collect()
     }
     fn validate(&self) -> Result<(), AppError> {
-        Ok(self.validate()?)
-    }
-}
-
-impl Record for vf::ProcessSpecification {
-    fn kind(&self) -> &'static str {
-        kind::PROCESS_SPECIFICATION
-    }
-    fn id(&self) -> Uuid {
-        self.id.uuid()
-    }
-    fn refs(&self) -> Vec<Ref> {
-        Vec::new()
-    }
-    fn validate(&self) -> Result<(), AppError> {
-        Ok(self.validate()?)
+        Ok(vf::ResourceSpecification::validate(self)?)
     }
 }
 
@@ -234,7 +201,7 @@ impl Record for vf::Process {
         out
     }
     fn validate(&self) -> Result<(), AppError> {
-        Ok(self.validate()?)
+        Ok(vf::Process::validate(self)?)
     }
 }
 

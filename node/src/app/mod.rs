@@ -11,7 +11,7 @@ pub mod writer;
 use std::path::Path;
 use std::sync::Arc;
 
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::TransactionTrait;
 use uuid::Uuid;
 use valueflows_federation::{Did, NodeKey};
 use valueflows_model as vf;
@@ -36,7 +36,6 @@ pub struct App {
 #[derive(Debug)]
 struct Inner {
     store: Store,
-    key: Arc<NodeKey>,
     did: Did,
     authority: Authority,
     writer: Writer,
@@ -120,7 +119,7 @@ impl App {
         };
         let did = key.did();
         let authority = Authority::new(&key)?;
-        Ok(App { inner: Arc::new(Inner { store, key, did, authority, writer, self_agent, config, cache }) })
+        Ok(App { inner: Arc::new(Inner { store, did, authority, writer, self_agent, config, cache }) })
     }
 
     /// The node's configuration.
@@ -151,11 +150,6 @@ impl App {
     /// The record cache, when on.
     pub fn cache(&self) -> Option<&cache::RecordCache> {
         self.inner.cache.as_deref()
-    }
-
-    /// The signing key.
-    pub fn key(&self) -> &NodeKey {
-        &self.inner.key
     }
 
     // ----- writes -------------------------------------------------------------------
@@ -214,13 +208,6 @@ impl App {
         let report = observation::rebuild(&txn, apply).await?;
         txn.commit().await?;
         Ok(report)
-    }
-
-    // ----- reads --------------------------------------------------------------------
-
-    /// The database, for read queries.
-    pub fn db(&self) -> &impl ConnectionTrait {
-        self.inner.store.db()
     }
 }
 

@@ -14,7 +14,10 @@ use super::observation::{
     EconomicResourceConnection, ProcessConnection, event_filters, events_connection, resource_node,
 };
 use super::scalars::Uri;
-use super::{Rec, app, parse_id, parse_ids, parse_opt_id, patch, patch_required, require_read, require_write};
+use super::{
+    Rec, app, id_patch, ids_patch, parse_id, parse_ids, parse_opt_id, patch, patch_required, require_read,
+    require_write, uri_list_patch,
+};
 use crate::app::kinds::kind;
 use crate::app::writer::DeleteTarget;
 use crate::connection;
@@ -835,52 +838,6 @@ pub struct AgentRelationshipRoleResponse {
     agent_relationship_role: Option<AgentRelationshipRole>,
 }
 
-fn opt_uuid<T>(field: &str, v: MaybeUndefined<ID>, wrap: impl Fn(Uuid) -> T) -> Result<MaybeUndefined<T>, AppError> {
-    Ok(match v {
-        MaybeUndefined::Undefined => MaybeUndefined::Undefined,
-        MaybeUndefined::Null => MaybeUndefined::Null,
-        MaybeUndefined::Value(id) => MaybeUndefined::Value(wrap(parse_id(field, &id)?)),
-    })
-}
-
-/// Maps an optional id update into its typed form.
-pub fn id_patch<T>(
-    field: &str,
-    v: MaybeUndefined<ID>,
-    wrap: impl Fn(Uuid) -> T,
-) -> Result<MaybeUndefined<T>, AppError> {
-    opt_uuid(field, v, wrap)
-}
-
-fn uri_patch(v: MaybeUndefined<Uri>) -> MaybeUndefined<String> {
-    v.map_value(|u| u.0)
-}
-
-fn list_patch(slot: &mut Vec<String>, v: MaybeUndefined<Vec<Uri>>) {
-    match v {
-        MaybeUndefined::Undefined => {}
-        MaybeUndefined::Null => slot.clear(),
-        MaybeUndefined::Value(l) => *slot = l.into_iter().map(|u| u.0).collect(),
-    }
-}
-
-/// Applies a list-of-ids update.
-pub fn ids_patch<T>(
-    field: &str,
-    slot: &mut Vec<T>,
-    v: MaybeUndefined<Vec<ID>>,
-    wrap: impl Fn(Uuid) -> T,
-) -> Result<(), AppError> {
-    match v {
-        MaybeUndefined::Undefined => {}
-        MaybeUndefined::Null => slot.clear(),
-        MaybeUndefined::Value(l) => {
-            *slot = l.iter().map(|i| parse_id(field, i).map(&wrap)).collect::<Result<_, _>>()?;
-        }
-    }
-    Ok(())
-}
-
 /// The wire form of a row the writer just committed.
 pub fn written<T: serde::de::DeserializeOwned, N>(
     m: record::Model,
@@ -931,14 +888,14 @@ impl AgentMutation {
     async fn update_person(&self, ctx: &Context<'_>, person: AgentUpdateParams) -> GqlResult<PersonResponse> {
         let author = require_write(ctx)?;
         let rev = parse_id("revisionId", &person.revision_id)?;
-        let loc = opt_uuid("primaryLocation", person.primary_location, vf::SpatialThingId::new)?;
+        let loc = id_patch("primaryLocation", person.primary_location, vf::SpatialThingId::new)?;
         let row = app(ctx)
             .update(
                 &[kind::PERSON],
                 rev,
                 move |mut a: vf::Agent| {
                     patch_required("name", &mut a.name, person.name)?;
-                    patch(&mut a.image, uri_patch(person.image));
+                    patch(&mut a.image, person.image.map_value(|u| u.0));
                     patch(&mut a.note, person.note);
                     patch(&mut a.primary_location, loc);
                     Ok(a)
@@ -980,17 +937,17 @@ impl AgentMutation {
         let author = require_write(ctx)?;
         let o = organization;
         let rev = parse_id("revisionId", &o.revision_id)?;
-        let loc = opt_uuid("primaryLocation", o.primary_location, vf::SpatialThingId::new)?;
+        let loc = id_patch("primaryLocation", o.primary_location, vf::SpatialThingId::new)?;
         let row = app(ctx)
             .update(
                 &[kind::ORGANIZATION],
                 rev,
                 move |mut a: vf::Agent| {
                     patch_required("name", &mut a.name, o.name)?;
-                    patch(&mut a.image, uri_patch(o.image));
+                    patch(&mut a.image, o.image.map_value(|u| u.0));
                     patch(&mut a.note, o.note);
                     patch(&mut a.primary_location, loc);
-                    list_patch(&mut a.classified_as, o.classified_as);
+                    uri_list_patch(&mut a.classified_as, o.classified_as);
                     Ok(a)
                 },
                 author,
@@ -1034,9 +991,9 @@ impl AgentMutation {
         let author = require_write(ctx)?;
         let r = relationship;
         let rev = parse_id("revisionId", &r.revision_id)?;
-        let subject = opt_uuid("subject", r.subject, vf::AgentId::new)?;
-        let object = opt_uuid("object", r.object, vf::AgentId::new)?;
-        let role = opt_uuid("relationship", r.relationship, vf::AgentRelationshipRoleId::new)?;
+        let subject = id_patch("subject", r.subject, vf::AgentId::new)?;
+        let object = id_patch("object", r.object, vf::AgentId::new)?;
+        let role = id_patch("relationship", r.relationship, vf::AgentRelationshipRoleId::new)?;
         let mut scope_patch = Vec::new();
         let scope_given = !r.in_scope_of.is_undefined();
         ids_patch("inScopeOf", &mut scope_patch, r.in_scope_of, vf::AgentId::new)?;

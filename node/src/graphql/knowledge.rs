@@ -5,7 +5,7 @@ use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObje
 use uuid::Uuid;
 use valueflows_model as vf;
 
-use super::agent::{id_patch, written};
+use super::agent::written;
 use super::connection::{PageArgs, list};
 use super::error::GqlResult;
 use super::history::RecordMeta;
@@ -16,7 +16,9 @@ use super::observation::{
     resource_node,
 };
 use super::scalars::Uri;
-use super::{Rec, app, parse_id, parse_opt_id, patch, patch_required, require_read, require_write};
+use super::{
+    Rec, app, id_patch, parse_id, parse_opt_id, patch, patch_required, require_read, require_write, uri_list_patch,
+};
 use crate::app::kinds::kind;
 use crate::app::writer::DeleteTarget;
 use crate::connection;
@@ -431,14 +433,5 @@ impl KnowledgeMutation {
         let author = require_write(ctx)?;
         let target = DeleteTarget::Revision(parse_id("revisionId", &revision_id)?);
         Ok(app(ctx).delete(&[kind::PROCESS_SPECIFICATION], target, author).await?)
-    }
-}
-
-/// Applies a list-of-URIs update: absent keeps, null clears, a list replaces.
-pub fn uri_list_patch(slot: &mut Vec<String>, v: MaybeUndefined<Vec<Uri>>) {
-    match v {
-        MaybeUndefined::Undefined => {}
-        MaybeUndefined::Null => slot.clear(),
-        MaybeUndefined::Value(l) => *slot = l.into_iter().map(|u| u.0).collect(),
     }
 }

@@ -148,6 +148,48 @@ pub fn patch<T>(slot: &mut Option<T>, v: async_graphql::MaybeUndefined<T>) {
     }
 }
 
+/// Maps an optional id of an update into its typed form (absent stays absent, null stays null).
+pub fn id_patch<T>(
+    field: &str,
+    v: async_graphql::MaybeUndefined<async_graphql::ID>,
+    wrap: impl Fn(Uuid) -> T,
+) -> Result<async_graphql::MaybeUndefined<T>, AppError> {
+    use async_graphql::MaybeUndefined;
+    Ok(match v {
+        MaybeUndefined::Undefined => MaybeUndefined::Undefined,
+        MaybeUndefined::Null => MaybeUndefined::Null,
+        MaybeUndefined::Value(id) => MaybeUndefined::Value(wrap(parse_id(field, &id)?)),
+    })
+}
+
+/// Applies a list-of-ids update: absent keeps, null clears, a list replaces.
+pub fn ids_patch<T>(
+    field: &str,
+    slot: &mut Vec<T>,
+    v: async_graphql::MaybeUndefined<Vec<async_graphql::ID>>,
+    wrap: impl Fn(Uuid) -> T,
+) -> Result<(), AppError> {
+    use async_graphql::MaybeUndefined;
+    match v {
+        MaybeUndefined::Undefined => {}
+        MaybeUndefined::Null => slot.clear(),
+        MaybeUndefined::Value(l) => {
+            *slot = l.iter().map(|i| parse_id(field, i).map(&wrap)).collect::<Result<_, _>>()?;
+        }
+    }
+    Ok(())
+}
+
+/// Applies a list-of-URIs update: absent keeps, null clears, a list replaces.
+pub fn uri_list_patch(slot: &mut Vec<String>, v: async_graphql::MaybeUndefined<Vec<scalars::Uri>>) {
+    use async_graphql::MaybeUndefined;
+    match v {
+        MaybeUndefined::Undefined => {}
+        MaybeUndefined::Null => slot.clear(),
+        MaybeUndefined::Value(l) => *slot = l.into_iter().map(|u| u.0).collect(),
+    }
+}
+
 /// A required text field of an update: absent keeps, null is refused.
 pub fn patch_required<T>(field: &str, slot: &mut T, v: async_graphql::MaybeUndefined<T>) -> Result<(), AppError> {
     match v {

@@ -6,20 +6,19 @@ use uuid::Uuid;
 use valueflows_model as vf;
 
 use super::action::Action;
-use super::agent::{
-    AccountingScope, Agent, AgentConnection, agent_node, id_patch, ids_patch, required_agent, scopes, written,
-};
+use super::agent::{AccountingScope, Agent, AgentConnection, agent_node, required_agent, scopes, written};
 use super::connection::{PageArgs, list, list_ids};
 use super::error::GqlResult;
 use super::geolocation::{SpatialThing, load_place};
 use super::history::RecordMeta;
-use super::knowledge::{
-    ProcessSpecification, ResourceSpecification, load_process_spec, load_resource_spec, uri_list_patch,
-};
+use super::knowledge::{ProcessSpecification, ResourceSpecification, load_process_spec, load_resource_spec};
 use super::loaders::{load_many, load_rec, referrers, state};
 use super::measurement::{IMeasure, Measure, Unit, load_unit};
 use super::scalars::{DateTime, Uri};
-use super::{Rec, app, parse_id, parse_ids, parse_opt_id, patch, patch_required, require_read, require_write};
+use super::{
+    Rec, app, id_patch, ids_patch, parse_id, parse_ids, parse_opt_id, patch, patch_required, require_read,
+    require_write, uri_list_patch,
+};
 use crate::app::flow::{from_resource, into_resource};
 use crate::app::kinds::kind;
 use crate::app::observation::EventInput;
