@@ -76,6 +76,10 @@ impl ResourceSpecification {
     async fn substitutable(&self) -> Option<bool> {
         self.0.data.substitutable
     }
+    /// ValueFlows 1.0: true if resources of this kind are a currency, money, token or credit used as a medium of exchange.
+    async fn medium_of_exchange(&self) -> Option<bool> {
+        self.0.data.medium_of_exchange
+    }
     async fn revision(&self, ctx: &Context<'_>, revision_id: ID) -> GqlResult<Option<ResourceSpecification>> {
         Ok(super::history::revision(ctx, self.0.id, &revision_id).await?.map(ResourceSpecification))
     }
@@ -206,6 +210,8 @@ pub struct ResourceSpecificationCreateParams {
     pub default_unit_of_effort: Option<ID>,
     /// Defines if any resource of that type can be freely substituted for any other resource of that type when used, consumed, traded, etc.
     pub substitutable: Option<bool>,
+    /// ValueFlows 1.0: true if resources of this kind are a currency, money, token or credit used as a medium of exchange.
+    pub medium_of_exchange: Option<bool>,
 }
 
 /// Changes to a resource specification.
@@ -232,6 +238,9 @@ pub struct ResourceSpecificationUpdateParams {
     /// Defines if any resource of that type can be freely substituted for any other resource of that type.
     #[graphql(default)]
     pub substitutable: MaybeUndefined<bool>,
+    /// ValueFlows 1.0: true if resources of this kind are a medium of exchange.
+    #[graphql(default)]
+    pub medium_of_exchange: MaybeUndefined<bool>,
 }
 
 /// The resource specification created or updated.
@@ -340,6 +349,7 @@ impl KnowledgeMutation {
             default_unit_of_effort: parse_opt_id("defaultUnitOfEffort", &r.default_unit_of_effort)?
                 .map(vf::UnitId::new),
             substitutable: r.substitutable,
+            medium_of_exchange: r.medium_of_exchange,
         };
         let row = app(ctx).create(&spec, author).await?;
         Ok(ResourceSpecificationResponse {
@@ -370,6 +380,7 @@ impl KnowledgeMutation {
                     patch(&mut s.default_unit_of_resource, unit_r);
                     patch(&mut s.default_unit_of_effort, unit_e);
                     patch(&mut s.substitutable, r.substitutable);
+                    patch(&mut s.medium_of_exchange, r.medium_of_exchange);
                     Ok(s)
                 },
                 author,

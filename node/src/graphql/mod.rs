@@ -35,6 +35,7 @@ pub struct Query(
     knowledge::KnowledgeQuery,
     observation::ObservationQuery,
     product_batch::ProductBatchQuery,
+    product_batch::BatchLotRecordQuery,
 );
 
 /// The root mutation: every module's mutations.
@@ -46,6 +47,7 @@ pub struct Mutation(
     knowledge::KnowledgeMutation,
     observation::ObservationMutation,
     product_batch::ProductBatchMutation,
+    product_batch::BatchLotRecordMutation,
 );
 
 /// The node's GraphQL schema.

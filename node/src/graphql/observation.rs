@@ -616,6 +616,15 @@ impl EconomicResource {
             None => Ok(None),
         }
     }
+    /// ValueFlows 1.0: the batch lot record of this resource, if it is a batch or lot resource (the same record as `lot`).
+    async fn of_batch_lot(&self, ctx: &Context<'_>) -> GqlResult<Option<super::product_batch::BatchLotRecord>> {
+        match self.0.data.lot {
+            Some(id) => {
+                Ok(load_rec(ctx, id.uuid(), &[kind::PRODUCT_BATCH]).await?.map(super::product_batch::BatchLotRecord))
+            }
+            None => Ok(None),
+        }
+    }
     /// The primary resource specification or definition of an existing or potential economic resource. A resource will have only one, as this specifies exactly what the resource is.
     async fn conforms_to(&self, ctx: &Context<'_>) -> GqlResult<ResourceSpecification> {
         load_resource_spec(ctx, self.0.data.conforms_to)

@@ -156,3 +156,158 @@ impl ProductBatchMutation {
         Ok(app(ctx).delete(&[kind::PRODUCT_BATCH], DeleteTarget::Id(parse_id("id", &id)?), author).await?)
     }
 }
+
+// ----- ValueFlows 1.0 -------------------------------------------------------------------
+
+/// ValueFlows 1.0: a document with the details of the production of a batch or lot, a resource processed in the same process(es) so that it is expected to be homogeneous. The same stored record as the `ProductBatch` of vf-graphql 0.9, under its 1.0 names.
+#[derive(Clone)]
+pub struct BatchLotRecord(pub Rec<vf::ProductBatch>);
+
+#[Object]
+impl BatchLotRecord {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn revision_id(&self) -> ID {
+        ID(self.0.revision_id.to_string())
+    }
+    /// The code or identifier for this batch or lot, used to physically label individuals in the batch or lot (`ProductBatch.batchNumber`).
+    async fn batch_lot_code(&self) -> String {
+        self.0.data.batch_number.clone()
+    }
+    /// The date after which a resource of this batch or lot should no longer be used or consumed (`ProductBatch.expiryDate`).
+    async fn expiration_date(&self) -> Option<DateTime> {
+        self.0.data.expiry_date.map(DateTime)
+    }
+    /// Date the batch was produced.
+    async fn production_date(&self) -> Option<DateTime> {
+        self.0.data.production_date.map(DateTime)
+    }
+    /// The same record under its vf-graphql 0.9 shape.
+    async fn product_batch(&self) -> ProductBatch {
+        ProductBatch(self.0.clone())
+    }
+    async fn revision(&self, ctx: &Context<'_>, revision_id: ID) -> GqlResult<Option<BatchLotRecord>> {
+        Ok(super::history::revision(ctx, self.0.id, &revision_id).await?.map(BatchLotRecord))
+    }
+    async fn meta(&self) -> RecordMeta {
+        RecordMeta::of(&self.0)
+    }
+}
+
+connection!(BatchLotRecordConnection, BatchLotRecordEdge, BatchLotRecord, "batch and lot records");
+
+/// Fields of a new batch or lot record (ValueFlows 1.0).
+#[derive(InputObject)]
+pub struct BatchLotRecordCreateParams {
+    /// The code or identifier used to physically label individuals in the batch or lot.
+    pub batch_lot_code: String,
+    /// The date after which a resource of this batch or lot should no longer be used or consumed.
+    pub expiration_date: Option<DateTime>,
+    /// Date the batch was produced.
+    pub production_date: Option<DateTime>,
+}
+
+/// Changes to a batch or lot record (ValueFlows 1.0).
+#[derive(InputObject)]
+pub struct BatchLotRecordUpdateParams {
+    pub revision_id: ID,
+    #[graphql(default)]
+    pub batch_lot_code: MaybeUndefined<String>,
+    #[graphql(default)]
+    pub expiration_date: MaybeUndefined<DateTime>,
+    #[graphql(default)]
+    pub production_date: MaybeUndefined<DateTime>,
+}
+
+/// The batch or lot record created or updated.
+#[derive(SimpleObject)]
+pub struct BatchLotRecordResponse {
+    batch_lot_record: BatchLotRecord,
+}
+
+/// Batch and lot record queries (ValueFlows 1.0).
+#[derive(Default)]
+pub struct BatchLotRecordQuery;
+
+#[Object]
+impl BatchLotRecordQuery {
+    /// ValueFlows 1.0: one batch or lot record.
+    async fn batch_lot_record(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<BatchLotRecord>> {
+        require_read(ctx)?;
+        Ok(load_rec(ctx, parse_id("id", &id)?, &[kind::PRODUCT_BATCH]).await?.map(BatchLotRecord))
+    }
+
+    /// ValueFlows 1.0: all batch or lot records.
+    async fn batch_lot_records(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> GqlResult<BatchLotRecordConnection> {
+        require_read(ctx)?;
+        let q = ListQuery { kinds: vec![kind::PRODUCT_BATCH], filters: Vec::new() };
+        let (items, info) =
+            list(ctx, q, &PageArgs::new(first, after, last, before), |m| Ok(BatchLotRecord(Rec::from_model(m)?)))
+                .await?;
+        Ok(BatchLotRecordConnection::new(items, info))
+    }
+}
+
+/// Batch and lot record mutations (ValueFlows 1.0).
+#[derive(Default)]
+pub struct BatchLotRecordMutation;
+
+#[Object]
+impl BatchLotRecordMutation {
+    /// ValueFlows 1.0: records a batch or lot.
+    async fn create_batch_lot_record(
+        &self,
+        ctx: &Context<'_>,
+        batch_lot_record: BatchLotRecordCreateParams,
+    ) -> GqlResult<BatchLotRecordResponse> {
+        let author = require_write(ctx)?;
+        let p = batch_lot_record;
+        let batch = vf::ProductBatch {
+            id: vf::ProductBatchId::new(Uuid::now_v7()),
+            batch_number: p.batch_lot_code,
+            expiry_date: p.expiration_date.map(|d| d.0),
+            production_date: p.production_date.map(|d| d.0),
+        };
+        let row = app(ctx).create(&batch, author).await?;
+        Ok(BatchLotRecordResponse { batch_lot_record: written(row, kind::PRODUCT_BATCH, BatchLotRecord)? })
+    }
+
+    /// ValueFlows 1.0: changes a batch or lot record.
+    async fn update_batch_lot_record(
+        &self,
+        ctx: &Context<'_>,
+        batch_lot_record: BatchLotRecordUpdateParams,
+    ) -> GqlResult<BatchLotRecordResponse> {
+        let author = require_write(ctx)?;
+        let p = batch_lot_record;
+        let rev = parse_id("revisionId", &p.revision_id)?;
+        let row = app(ctx)
+            .update(
+                &[kind::PRODUCT_BATCH],
+                rev,
+                move |mut b: vf::ProductBatch| {
+                    patch_required("batchLotCode", &mut b.batch_number, p.batch_lot_code)?;
+                    patch(&mut b.expiry_date, p.expiration_date.map_value(|d| d.0));
+                    patch(&mut b.production_date, p.production_date.map_value(|d| d.0));
+                    Ok(b)
+                },
+                author,
+            )
+            .await?;
+        Ok(BatchLotRecordResponse { batch_lot_record: written(row, kind::PRODUCT_BATCH, BatchLotRecord)? })
+    }
+
+    /// ValueFlows 1.0: deletes a batch or lot record no resource refers to.
+    async fn delete_batch_lot_record(&self, ctx: &Context<'_>, id: ID) -> GqlResult<bool> {
+        let author = require_write(ctx)?;
+        Ok(app(ctx).delete(&[kind::PRODUCT_BATCH], DeleteTarget::Id(parse_id("id", &id)?), author).await?)
+    }
+}

@@ -34,6 +34,10 @@ pub struct ResourceSpecification {
     /// Whether any conforming resource can stand in for any other.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub substitutable: Option<bool>,
+    /// ValueFlows 1.0: whether resources of this kind are a currency, money, token or credit
+    /// used as a medium of exchange.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub medium_of_exchange: Option<bool>,
 }
 
 impl ResourceSpecification {
@@ -63,6 +67,7 @@ mod tests {
             default_unit_of_resource: None,
             default_unit_of_effort: None,
             substitutable: Some(true),
+            medium_of_exchange: None,
         };
         assert_eq!(spec.validate().map_err(|e| e.field()), Err(Some("imageList")));
     }
