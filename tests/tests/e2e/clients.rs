@@ -92,7 +92,7 @@ fn has(items: &[(String, String)], typename: &str, id: &str) -> bool {
     items.iter().any(|(t, i)| t == typename && i == id)
 }
 
-/// Units, agents, places and specifications most flows start from, created through the
+/// The units and agents most flows start from, created through the
 /// corpus's own setup operations.
 pub struct Base {
     pub me: String,
@@ -102,7 +102,6 @@ pub struct Base {
     pub alice: String,
     pub bob: String,
     pub coop: String,
-    pub place: String,
 }
 
 pub async fn base(node: &TestNode) -> Base {
@@ -117,9 +116,6 @@ pub async fn base(node: &TestNode) -> Base {
         )
         .await;
     let people = agents.run("RegisterPeople", json!({"first": {"name": "Alice"}, "second": {"name": "Bob"}})).await;
-    let place = agents
-        .run("CreateHomePlace", json!({"name": "Workshop", "addr": "1 Mill Lane", "lat": 51.5072, "lng": -0.1276}))
-        .await;
     let coop = agents.run("RegisterOrganization", json!({"organization": {"name": "Coop"}})).await;
     Base {
         me,
@@ -129,7 +125,6 @@ pub async fn base(node: &TestNode) -> Base {
         alice: s(&people["one"]["agent"]["id"]),
         bob: s(&people["two"]["agent"]["id"]),
         coop: s(&coop["createOrganization"]["agent"]["id"]),
-        place: s(&place["createSpatialThing"]["spatialThing"]["id"]),
     }
 }
 
@@ -265,16 +260,16 @@ async fn agent_directory(node: &TestNode) {
 
     // From the end: Bob, then before him Alice.
     let end = f.run("PeopleFromTheEnd", json!({"last": 1})).await["people"].clone();
-    assert_eq!(node_ids(&end), [bob.clone()]);
+    assert_eq!(node_ids(&end), [bob.as_str()]);
     assert_eq!(end["pageInfo"]["hasPreviousPage"], true);
     assert_eq!(end["pageInfo"]["hasNextPage"], false);
     let before =
         f.run("PeopleFromTheEnd", json!({"last": 1, "before": end["pageInfo"]["startCursor"]})).await["people"].clone();
-    assert_eq!(node_ids(&before), [alice.clone()]);
+    assert_eq!(node_ids(&before), [alice.as_str()]);
     assert_eq!(before["pageInfo"]["hasPreviousPage"], false);
 
     let labs = f.run("OrganizationsClassifiedAs", json!({"classes": [makerspace]})).await;
-    assert_eq!(node_ids(&labs["organizations"]), [org.clone()]);
+    assert_eq!(node_ids(&labs["organizations"]), [org.as_str()]);
 
     let role = f
         .run("DefineMembership", json!({"role": {"roleLabel": "member of", "inverseRoleLabel": "has member"}}))
@@ -374,7 +369,7 @@ async fn units_specifications_and_actions(node: &TestNode) {
     assert_eq!(renamed["defaultUnitOfResource"]["symbol"], "kg");
 
     let cat = f.run("Catalogue", json!({})).await;
-    assert_eq!(node_ids(&cat["resourceSpecifications"]), [apples.clone()]);
+    assert_eq!(node_ids(&cat["resourceSpecifications"]), [apples.as_str()]);
     assert_eq!(node_ids(&cat["processSpecifications"]), [s(&pressing["id"])]);
 
     let detail = f.run("ResourceSpecificationDetail", json!({"id": apples})).await["resourceSpecification"].clone();
@@ -594,7 +589,7 @@ async fn project_lifecycle(node: &TestNode) {
     assert_eq!(bob_copy["primaryAccountable"]["name"], "Bob");
     assert_eq!(bob_copy["accountingQuantity"]["hasUnit"]["symbol"], "ea");
     let tail = f.run("Inventory", json!({"last": 1})).await["economicResources"].clone();
-    assert_eq!(node_ids(&tail), [transferred.clone()]);
+    assert_eq!(node_ids(&tail), [transferred.as_str()]);
     assert_eq!(tail["pageInfo"]["hasPreviousPage"], true);
 
     let owned =
@@ -798,7 +793,7 @@ async fn resource_accounting(node: &TestNode) {
 
     let at_cold = f.run("PlaceActivity", json!({"id": cold})).await["spatialThing"].clone();
     assert_eq!(at_cold["name"], "Cold store");
-    assert_eq!(node_ids(&at_cold["economicResources"]), [dest.clone()]);
+    assert_eq!(node_ids(&at_cold["economicResources"]), [dest.as_str()]);
 
     let noted = f
         .run("AnnotateEvent", json!({"event": {"revisionId": moved["revisionId"], "note": "moved to the cold store"}}))
@@ -872,24 +867,24 @@ async fn production_process(node: &TestNode) {
     expected.sort();
     assert_eq!(inputs, expected);
     assert_eq!(page["observedInputs"][0]["inputOf"]["id"], p1.as_str());
-    assert_eq!(list_ids(&page["observedOutputs"]), [produced.clone()]);
+    assert_eq!(list_ids(&page["observedOutputs"]), [produced.as_str()]);
     let mut unplanned = list_ids(&page["unplannedInputs"]);
     unplanned.sort();
     assert_eq!(unplanned, expected, "no commitment was made, so every input is unplanned");
-    assert_eq!(list_ids(&page["unplannedOutputs"]), [produced.clone()]);
-    assert_eq!(node_ids(&page["workingAgents"]), [baker.clone()]);
+    assert_eq!(list_ids(&page["unplannedOutputs"]), [produced.as_str()]);
+    assert_eq!(node_ids(&page["workingAgents"]), [baker.as_str()]);
     assert_eq!(page["involvedAgents"]["pageInfo"]["totalCount"], 2);
     assert_eq!(page["inScopeOf"], json!([{"__typename": "Organization", "id": bakery, "name": "Coop"}]));
     assert_eq!(page["deletable"], false);
 
     let only = |filter: Value| f.run("ProcessInputs", json!({"id": p1, "filter": filter}));
-    assert_eq!(list_ids(&only(json!({"action": ["work"]})).await["process"]["observedInputs"]), [worked.clone()]);
-    assert_eq!(list_ids(&only(json!({"providerId": [baker]})).await["process"]["observedInputs"]), [worked.clone()]);
+    assert_eq!(list_ids(&only(json!({"action": ["work"]})).await["process"]["observedInputs"]), [worked.as_str()]);
+    assert_eq!(list_ids(&only(json!({"providerId": [baker]})).await["process"]["observedInputs"]), [worked.as_str()]);
 
     assert_eq!(f.run("OutputStage", json!({"id": loaves})).await["economicResource"]["stage"]["name"], "Baking");
     let usage = f.run("ProcessSpecificationUsage", json!({"id": baking})).await["processSpecification"].clone();
-    assert_eq!(node_ids(&usage["conformingProcesses"]), [p1.clone()]);
-    assert_eq!(node_ids(&usage["resourcesCurrentlyAtStage"]), [loaves.clone()]);
+    assert_eq!(node_ids(&usage["conformingProcesses"]), [p1.as_str()]);
+    assert_eq!(node_ids(&usage["resourcesCurrentlyAtStage"]), [loaves.as_str()]);
 
     // A second process takes the bread: the two become neighbours.
     let p2 =
@@ -910,8 +905,8 @@ async fn production_process(node: &TestNode) {
         }),
     )
     .await;
-    assert_eq!(list_ids(&f.run("ProcessPage", json!({"id": p1})).await["process"]["nextProcesses"]), [p2.clone()]);
-    assert_eq!(list_ids(&f.run("ProcessPage", json!({"id": p2})).await["process"]["previousProcesses"]), [p1.clone()]);
+    assert_eq!(list_ids(&f.run("ProcessPage", json!({"id": p1})).await["process"]["nextProcesses"]), [p2.as_str()]);
+    assert_eq!(list_ids(&f.run("ProcessPage", json!({"id": p2})).await["process"]["previousProcesses"]), [p1.as_str()]);
 
     let done = f
         .run("UpdateProcess", json!({"process": {"revisionId": started["revisionId"], "finished": true}}))
@@ -921,20 +916,20 @@ async fn production_process(node: &TestNode) {
     assert_eq!(done["hasEnd"], "2026-03-02T09:00:00.000000Z");
 
     let listed = |filter: Value| f.run("ProcessList", json!({"filter": filter}));
-    assert_eq!(node_ids(&listed(json!({"finished": true})).await["processes"]), [p1.clone()]);
-    assert_eq!(node_ids(&listed(json!({"finished": false})).await["processes"]), [p2.clone()]);
-    assert_eq!(node_ids(&listed(json!({"classifiedAs": [class]})).await["processes"]), [p1.clone()]);
+    assert_eq!(node_ids(&listed(json!({"finished": true})).await["processes"]), [p1.as_str()]);
+    assert_eq!(node_ids(&listed(json!({"finished": false})).await["processes"]), [p2.as_str()]);
+    assert_eq!(node_ids(&listed(json!({"classifiedAs": [class]})).await["processes"]), [p1.as_str()]);
     let first = f.run("ProcessList", json!({"first": 1})).await["processes"].clone();
     assert_eq!(first["pageInfo"]["totalCount"], 2);
     assert_eq!(first["pageInfo"]["hasNextPage"], true);
-    assert_eq!(node_ids(&first), [p1.clone()]);
+    assert_eq!(node_ids(&first), [p1.as_str()]);
 
     let mine = f.run("AgentProcesses", json!({"id": baker})).await["agent"]["processes"].clone();
     assert_eq!(node_ids(&mine), [p1.clone(), p2.clone()]);
     let finished =
         f.run("AgentProcesses", json!({"id": bakery, "filter": {"finished": true}})).await["agent"]["processes"]
             .clone();
-    assert_eq!(node_ids(&finished), [p1.clone()]);
+    assert_eq!(node_ids(&finished), [p1.as_str()]);
 
     // Only a process nothing refers to can be removed.
     let stray = s(&f.run("StartProcess", json!({"process": {"name": "Typo"}})).await["createProcess"]["process"]["id"]);
@@ -984,7 +979,7 @@ async fn track_and_trace(node: &TestNode) {
 
     // Three levels back from the flour: produce -> milling -> its inputs -> grain and mill.
     let back = f.run("TraceNested", json!({"id": flour})).await["economicResource"].clone();
-    assert_eq!(list_ids(&back["previous"]), [produced.clone()]);
+    assert_eq!(list_ids(&back["previous"]), [produced.as_str()]);
     let step = &back["previous"][0]["previous"];
     assert_eq!(step[0]["__typename"], "Process");
     assert_eq!(step[0]["id"], p.as_str());
@@ -1005,11 +1000,11 @@ async fn track_and_trace(node: &TestNode) {
 
     // And forward from the grain to the flour.
     let fwd = f.run("TrackNested", json!({"id": grain_lot})).await["economicResource"].clone();
-    assert_eq!(list_ids(&fwd["next"]), [consumed.clone()]);
+    assert_eq!(list_ids(&fwd["next"]), [consumed.as_str()]);
     let step = &fwd["next"][0]["next"];
     assert_eq!(step[0]["__typename"], "Process");
     assert_eq!(step[0]["id"], p.as_str());
-    assert_eq!(list_ids(&step[0]["next"]), [produced.clone()]);
+    assert_eq!(list_ids(&step[0]["next"]), [produced.as_str()]);
     assert_eq!(step[0]["next"][0]["next"][0]["__typename"], "EconomicResource");
     assert_eq!(step[0]["next"][0]["next"][0]["id"], flour.as_str());
 
@@ -1087,12 +1082,12 @@ async fn product_batches(node: &TestNode) {
             ["id"],
     );
     let p1 = f.run("Batches", json!({"first": 1})).await["productBatches"].clone();
-    assert_eq!(node_ids(&p1), [lot_id.clone()]);
+    assert_eq!(node_ids(&p1), [lot_id.as_str()]);
     assert_eq!(p1["pageInfo"]["hasNextPage"], true);
     assert_eq!(p1["pageInfo"]["totalCount"], 2);
     let p2 =
         f.run("Batches", json!({"first": 1, "after": p1["pageInfo"]["endCursor"]})).await["productBatches"].clone();
-    assert_eq!(node_ids(&p2), [spare.clone()]);
+    assert_eq!(node_ids(&p2), [spare.as_str()]);
 
     let fixed = f
         .run("CorrectBatch", json!({"batch": {"revisionId": lot["revisionId"], "expiryDate": "2026-09-01T00:00:00Z"}}))
@@ -1179,4 +1174,932 @@ crate::on_both!(
     track_and_trace,
     product_batches,
     record_history,
+);
+
+// ===== Flows through the planning, proposal, agreement, claim, appreciation, recipe and
+// ===== scenario modules.
+
+const MARKET: &str = include_str!("../../clients/marketplace-offers.graphql");
+const CONTRIBUTION: &str = include_str!("../../clients/contribution-proposal.graphql");
+const PLANNING: &str = include_str!("../../clients/production-plan.graphql");
+const AGREEMENTS: &str = include_str!("../../clients/agreements.graphql");
+const CLAIMS: &str = include_str!("../../clients/claims-and-settlements.graphql");
+const APPRECIATIONS: &str = include_str!("../../clients/appreciations.graphql");
+const RECIPES: &str = include_str!("../../clients/recipes.graphql");
+const SCENARIOS: &str = include_str!("../../clients/scenarios.graphql");
+
+/// A unit, through the corpus.
+async fn unit(node: &TestNode, label: &str, symbol: &str) -> String {
+    let v = Flow::new(node, "units-and-specifications", UNITS)
+        .run("CreateUnit", json!({"unit": {"label": label, "symbol": symbol}}))
+        .await;
+    s(&v["createUnit"]["unit"]["id"])
+}
+
+/// Sorted copy, for comparing sets of ids.
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+// ----- offers and requests (a marketplace frontend) ---------------------------------------
+
+async fn marketplace_offers(node: &TestNode) {
+    let b = base(node).await;
+    let f = Flow::new(node, "marketplace-offers", MARKET);
+    let design = resource_spec(node, "Design", Some(&b.each)).await;
+    let eur = resource_spec(node, "Euro", None).await;
+    let (seller, buyer) = (b.alice.clone(), b.bob.clone());
+    let pump = raise(node, &seller, &design, json!(1), &b.each, "Water pump").await;
+
+    let offer = s(
+        &f.run("CreateProposal", json!({"name": "Water pump", "note": "Selling my pump"})).await["createProposal"]["proposal"]
+            ["id"],
+    );
+    let intents = f
+        .run(
+            "OfferItemForPayment",
+            json!({"agent": seller, "resource": pump, "oneUnit": b.each, "currency": eur, "howMuch": 120.5}),
+        )
+        .await;
+    let item = s(&intents["item"]["intent"]["id"]);
+    let item_rev = s(&intents["item"]["intent"]["revisionId"]);
+    let payment = s(&intents["payment"]["intent"]["id"]);
+    let links = f.run("LinkOfferIntents", json!({"proposal": offer, "item": item, "payment": payment})).await;
+    assert_eq!(links["linkItem"]["proposedIntent"]["reciprocal"], false);
+    assert_eq!(links["linkPayment"]["proposedIntent"]["reciprocal"], true);
+
+    // A request: one intent naming only a receiver, in a proposal built from a whole variable.
+    let wanted = f
+        .run(
+            "PostIntent",
+            json!({"intent": {"action": "transfer", "name": "Looking for a pump design", "receiver": buyer,
+                              "resourceConformsTo": design, "resourceQuantity": {"hasNumericalValue": 1, "hasUnit": b.each},
+                              "due": "2026-05-01T00:00:00.000Z"}}),
+        )
+        .await["res"]["intent"]
+        .clone();
+    assert_eq!(wanted["due"], "2026-05-01T00:00:00.000000Z");
+    assert_ne!(wanted["finished"], true);
+    let wanted = s(&wanted["id"]);
+    let stamp = "2019-11-19T00:00:00.056Z";
+    let request = f
+        .run(
+            "PublishProposal",
+            json!({"proposal": {"name": "Pump design wanted", "hasBeginning": stamp, "hasEnd": stamp, "unitBased": true,
+                                "created": stamp, "note": "note"}}),
+        )
+        .await["res"]["proposal"]
+        .clone();
+    assert_eq!(request["created"], "2019-11-19T00:00:00.056000Z");
+    assert_eq!(request["hasEnd"], "2019-11-19T00:00:00.056000Z");
+    assert_eq!(request["unitBased"], true);
+    let request_rev = s(&request["revisionId"]);
+    let request = s(&request["id"]);
+    let linked = f.run("ProposeIntent", json!({"publishedIn": request, "publishes": wanted, "reciprocal": null})).await
+        ["res"]["proposedIntent"]
+        .clone();
+    assert_eq!(linked["publishedIn"]["id"], request.as_str());
+    assert_eq!(linked["publishes"]["id"], wanted.as_str());
+    assert_ne!(linked["reciprocal"], true);
+
+    let sent =
+        f.run("SendProposalTo", json!({"proposed": offer, "proposedTo": buyer})).await["res"]["proposedTo"].clone();
+    assert_eq!(sent["proposed"]["id"], offer.as_str());
+    assert_eq!(sent["proposedTo"]["name"], "Bob");
+
+    // The marketplace listings.
+    let offers = f.run("Offers", json!({})).await["offers"].clone();
+    assert_eq!(node_ids(&offers), [offer.as_str()]);
+    let listed = &offers["edges"][0]["node"];
+    assert_eq!(list_ids(&listed["primaryIntents"]), [item.as_str()]);
+    let primary = &listed["primaryIntents"][0];
+    assert_eq!(primary["action"]["id"], "transfer");
+    assert_eq!(primary["provider"]["id"], seller.as_str());
+    assert!(primary["receiver"].is_null());
+    assert_eq!(primary["resourceInventoriedAs"]["id"], pump.as_str());
+    assert_eq!(primary["resourceInventoriedAs"]["primaryAccountable"]["name"], "Alice");
+    assert_eq!(primary["resourceInventoriedAs"]["onhandQuantity"]["hasUnit"]["label"], "one");
+    let price = &listed["reciprocalIntents"][0]["resourceQuantity"];
+    assert_eq!(price["hasNumericalValue"], "120.5");
+    assert_eq!(price["hasUnit"]["symbol"], "ea");
+    let requests = f.run("Requests", json!({})).await["requests"].clone();
+    assert_eq!(node_ids(&requests), [request.as_str()]);
+    assert_eq!(requests["edges"][0]["node"]["primaryIntents"][0]["receiver"]["name"], "Bob");
+
+    let proposals = |filter: Value| f.run("Proposals", json!({"filter": filter}));
+    assert_eq!(node_ids(&proposals(json!({"isOffer": true})).await["proposals"]), [offer.as_str()]);
+    assert_eq!(node_ids(&proposals(json!({"isRequest": true})).await["proposals"]), [request.as_str()]);
+    let page = f.run("Proposals", json!({"first": 1})).await["proposals"].clone();
+    assert_eq!(page["pageInfo"]["totalCount"], 2);
+    assert_eq!(page["pageInfo"]["hasNextPage"], true);
+    let rest =
+        f.run("Proposals", json!({"first": 1, "after": page["pageInfo"]["endCursor"]})).await["proposals"].clone();
+    assert_eq!(sorted([node_ids(&page), node_ids(&rest)].concat()), sorted(vec![offer.clone(), request.clone()]));
+    let tail = f.run("Proposals", json!({"last": 1})).await["proposals"].clone();
+    assert_eq!(node_ids(&tail), node_ids(&rest));
+
+    let detail = f.run("ProposalDetail", json!({"id": offer})).await["proposal"].clone();
+    assert_eq!(detail["name"], "Water pump");
+    let mut published: Vec<(String, bool)> = detail["publishes"]
+        .as_array()
+        .expect("publishes")
+        .iter()
+        .map(|p| (s(&p["publishes"]["id"]), p["reciprocal"] == true))
+        .collect();
+    published.sort();
+    let mut expected = vec![(item.clone(), false), (payment.clone(), true)];
+    expected.sort();
+    assert_eq!(published, expected);
+    assert_eq!(detail["publishedTo"][0]["proposedTo"]["id"], buyer.as_str());
+    assert_eq!(list_ids(&detail["reciprocalIntents"]), [payment.as_str()]);
+    assert_eq!(detail["reciprocalIntents"][0]["resourceConformsTo"]["name"], "Euro");
+
+    let market = |filter: Value| f.run("IntentMarket", json!({"filter": filter}));
+    let by_seller = market(json!({"action": ["transfer"], "providerId": [seller]})).await["intents"].clone();
+    assert_eq!(node_ids(&by_seller), [item.as_str()]);
+    assert_eq!(by_seller["edges"][0]["node"]["publishedIn"][0]["publishedIn"]["id"], offer.as_str());
+    assert_eq!(by_seller["edges"][0]["node"]["publishedIn"][0]["reciprocal"], false);
+    assert_eq!(node_ids(&market(json!({"receiverId": [buyer]})).await["intents"]), [wanted.as_str()]);
+    assert_eq!(market(json!({"finished": false})).await["intents"]["pageInfo"]["totalCount"], 3);
+
+    let bob = f.run("AgentMarket", json!({"id": buyer})).await["agent"].clone();
+    assert_eq!(node_ids(&bob["intentsAsReceiver"]), [wanted.as_str()]);
+    assert_eq!(node_ids(&bob["proposalsTo"]), [offer.as_str()]);
+    let alice = f.run("AgentMarket", json!({"id": seller})).await["agent"].clone();
+    assert_eq!(node_ids(&alice["intentsAsProvider"]), [item.as_str()]);
+    assert_eq!(node_ids(&alice["intentsAsReceiver"]), [payment.as_str()]);
+    let about = f.run("ResourceOffers", json!({"id": pump})).await["economicResource"]["intents"].clone();
+    assert_eq!(node_ids(&about), [item.as_str()]);
+    assert_eq!(about["edges"][0]["node"]["publishedIn"][0]["publishedIn"]["id"], offer.as_str());
+
+    let revised = f
+        .run(
+            "ReviseProposal",
+            json!({"proposal": {"revisionId": request_rev, "name": "Pump design wanted soon", "unitBased": false}}),
+        )
+        .await["res"]["proposal"]
+        .clone();
+    assert_eq!(revised["name"], "Pump design wanted soon");
+    assert_eq!(revised["note"], "note");
+    assert_eq!(revised["unitBased"], false);
+    assert_eq!(revised["created"], "2019-11-19T00:00:00.056000Z");
+
+    // Unlinking the price and the addressee, then selling out.
+    assert_eq!(
+        f.run("WithdrawIntent", json!({"revisionId": links["linkPayment"]["proposedIntent"]["revisionId"]})).await["res"],
+        true
+    );
+    assert_eq!(f.run("Unsend", json!({"revisionId": sent["revisionId"]})).await["res"], true);
+    let detail = f.run("ProposalDetail", json!({"id": offer})).await["proposal"].clone();
+    assert_eq!(detail["reciprocalIntents"], json!([]));
+    assert_eq!(detail["publishedTo"], json!([]));
+    assert_eq!(detail["publishes"].as_array().expect("publishes").len(), 1);
+    assert_eq!(f.run("CloseIntent", json!({"revisionId": item_rev})).await["updateIntent"]["intent"]["finished"], true);
+    assert_eq!(market(json!({"finished": false})).await["intents"]["pageInfo"]["totalCount"], 2);
+    assert_eq!(node_ids(&market(json!({"finished": true})).await["intents"]), [item.as_str()]);
+
+    // A proposal still publishing an intent is not deleted; unlinked, it is.
+    let current = s(&revised["revisionId"]);
+    assert_eq!(f.refused("DeleteProposal", json!({"revisionId": current})).await, "CONFLICT");
+    assert_eq!(f.run("WithdrawIntent", json!({"revisionId": linked["revisionId"]})).await["res"], true);
+    assert_eq!(f.run("DeleteProposal", json!({"revisionId": current})).await["res"], true);
+    assert!(f.run("ProposalDetail", json!({"id": request})).await["proposal"].is_null());
+}
+
+// ----- contributions (intents, a proposal, satisfactions) -----------------------------------
+
+async fn contribution_proposal(node: &TestNode) {
+    let b = base(node).await;
+    let f = Flow::new(node, "contribution-proposal", CONTRIBUTION);
+    let projects = Flow::new(node, "project-lifecycle", PROJECTS);
+    let design = resource_spec(node, "Design", Some(&b.each)).await;
+    let (owner, proposer) = (b.alice.clone(), b.bob.clone());
+    let origin = raise(node, &owner, &design, json!(1), &b.each, "Water pump").await;
+    let forked = raise(node, &proposer, &design, json!(1), &b.each, "Water pump fork").await;
+    let process = |name: &'static str| {
+        let projects = &projects;
+        async move {
+            s(&projects.run("CreateProjectProcess", json!({"name": name})).await["createProcess"]["process"]["id"])
+        }
+    };
+    let p = process("contribution of Bob to Water pump").await;
+    let when = "2026-03-10T14:00:00.000Z";
+    let vars = json!({"process": p, "owner": owner, "proposer": proposer, "creationTime": when,
+                      "resourceForked": forked, "unitOne": b.each, "resourceOrigin": origin});
+    let proposed = f.run("ProposeContribution", vars.clone()).await;
+    let cite_i = s(&proposed["citeResourceForked"]["intent"]["id"]);
+    let accept_i = s(&proposed["acceptResourceOrigin"]["intent"]["id"]);
+    let modify_i = s(&proposed["modifyResourceOrigin"]["intent"]["id"]);
+    let proposal = s(&f
+        .run(
+            "CreateContributionProposal",
+            json!({"name": "Contribution to Water pump", "note": "I improved the impeller"}),
+        )
+        .await["createProposal"]["proposal"]["id"]);
+    f.run(
+        "LinkContribution",
+        json!({"proposal": proposal, "citeIntent": cite_i, "acceptIntent": accept_i, "modifyIntent": modify_i}),
+    )
+    .await;
+
+    let review = f.run("ContributionReview", json!({"id": proposal})).await["proposal"].clone();
+    assert_eq!(
+        sorted(list_ids(&review["primaryIntents"])),
+        sorted(vec![cite_i.clone(), accept_i.clone(), modify_i.clone()]),
+        "intents proposed without `reciprocal` are primary"
+    );
+    assert_eq!(review["reciprocalIntents"], json!([]));
+    let by_id = |id: &str| {
+        review["primaryIntents"].as_array().expect("intents").iter().find(|i| i["id"] == id).expect("listed").clone()
+    };
+    let cite = by_id(&cite_i);
+    assert_eq!(cite["action"]["id"], "cite");
+    assert_eq!(cite["provider"]["name"], "Bob");
+    assert!(cite["receiver"].is_null());
+    assert_eq!(cite["inputOf"]["id"], p.as_str());
+    assert_eq!(cite["hasPointInTime"], "2026-03-10T14:00:00.000000Z");
+    let accept = by_id(&accept_i);
+    assert_eq!(accept["receiver"]["id"], owner.as_str());
+    assert_eq!(accept["resourceInventoriedAs"]["id"], origin.as_str());
+    assert_eq!(accept["resourceInventoriedAs"]["primaryAccountable"]["name"], "Alice");
+    assert_eq!(accept["resourceInventoriedAs"]["onhandQuantity"]["hasNumericalValue"], "1");
+    assert_eq!(by_id(&modify_i)["outputOf"]["id"], p.as_str());
+    let open = f.run("OpenContributionIntents", json!({"process": p})).await["process"].clone();
+    assert_eq!(sorted(list_ids(&open["intendedInputs"])), sorted(vec![cite_i.clone(), accept_i.clone()]));
+    assert_eq!(list_ids(&open["intendedOutputs"]), [modify_i.as_str()]);
+
+    // The owner accepts: three events, then three satisfactions.
+    let events = f
+        .run(
+            "AcceptContribution",
+            json!({"process": p, "owner": owner, "proposer": proposer, "unitOne": b.each, "resourceForked": forked,
+                   "resourceOrigin": origin, "creationTime": "2026-03-11T09:30:00.000Z"}),
+        )
+        .await;
+    let cite_e = s(&events["cite"]["economicEvent"]["id"]);
+    let accept_e = s(&events["accept"]["economicEvent"]["id"]);
+    let modify_e = s(&events["modify"]["economicEvent"]["id"]);
+    let sat = f
+        .run(
+            "SatisfyIntents",
+            json!({"unitOne": b.each, "intentCited": cite_i, "intentAccepted": accept_i, "intentModify": modify_i,
+                   "eventCite": cite_e, "eventAccept": accept_e, "eventModify": modify_e}),
+        )
+        .await;
+    let progress = f.run("IntentProgress", json!({"id": accept_i})).await["intent"].clone();
+    assert_eq!(list_ids(&progress["satisfiedBy"]), [s(&sat["accept"]["satisfaction"]["id"])]);
+    let by = &progress["satisfiedBy"][0];
+    assert_eq!(by["resourceQuantity"]["hasNumericalValue"], "1");
+    assert_eq!(by["satisfiedBy"]["__typename"], "EconomicEvent");
+    assert_eq!(by["satisfiedBy"]["id"], accept_e.as_str());
+    assert_eq!(by["satisfiedBy"]["action"]["id"], "accept");
+    let back = f.run("EventSatisfies", json!({"id": modify_e})).await["economicEvent"]["satisfies"].clone();
+    assert_eq!(list_ids(&back), [s(&sat["modify"]["satisfaction"]["id"])]);
+    assert_eq!(back[0]["satisfies"]["id"], modify_i.as_str());
+    let project = projects.run("Project", json!({"id": origin})).await["economicResource"].clone();
+    assert_eq!(project["onhandQuantity"]["hasNumericalValue"], "1");
+    assert_eq!(project["accountingQuantity"]["hasNumericalValue"], "1");
+
+    // Another contribution, declined: its intents are closed.
+    let p2 = process("second contribution of Bob to Water pump").await;
+    let mut vars = vars;
+    vars["process"] = json!(p2);
+    let second = f.run("ProposeContribution", vars).await;
+    let declined = f
+        .run(
+            "DeclineContribution",
+            json!({"intentCite": second["citeResourceForked"]["intent"]["revisionId"],
+                   "intentAccept": second["acceptResourceOrigin"]["intent"]["revisionId"],
+                   "intentModify": second["modifyResourceOrigin"]["intent"]["revisionId"]}),
+        )
+        .await;
+    for alias in ["cite", "accept", "modify"] {
+        assert_eq!(declined[alias]["intent"]["finished"], true, "{alias}");
+    }
+    let closed = f.run("OpenContributionIntents", json!({"process": p2})).await["process"].clone();
+    for i in closed["intendedInputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .chain(closed["intendedOutputs"].as_array().expect("outputs"))
+    {
+        assert_eq!(i["finished"], true);
+    }
+    assert_eq!(closed["intendedInputs"].as_array().expect("inputs").len(), 2);
+}
+
+// ----- plans, commitments, fulfilments, satisfactions ----------------------------------------
+
+async fn production_plan(node: &TestNode) {
+    let b = base(node).await;
+    let f = Flow::new(node, "production-plan", PLANNING);
+    let bike = resource_spec(node, "Bike", Some(&b.each)).await;
+    let steel = resource_spec(node, "Steel", Some(&b.kg)).await;
+    let (alice, bob) = (b.alice.clone(), b.bob.clone());
+    let each = |n: Value| json!({"hasNumericalValue": n, "hasUnit": b.each});
+
+    let plan = f
+        .run(
+            "CreatePlan",
+            json!({"plan": {"name": "Spring production", "created": "2026-03-01T09:00:00.000Z",
+                            "due": "2026-04-01T17:00:00.000Z", "note": "just testing, nothing was rly planned"}}),
+        )
+        .await["res"]["plan"]
+        .clone();
+    assert_eq!(plan["created"], "2026-03-01T09:00:00.000000Z");
+    assert_eq!(plan["due"], "2026-04-01T17:00:00.000000Z");
+    let plan = s(&plan["id"]);
+    let first = f
+        .run(
+            "PlanProcessAndDemand",
+            json!({"p": {"plannedWithin": plan, "name": "Assemble bikes", "note": "linked process note 1"},
+                   "c": {"independentDemandOf": plan, "plannedWithin": plan, "note": "bikes for the coop",
+                         "due": "2026-04-01T12:00:00.000Z", "action": "transfer", "provider": alice, "receiver": bob,
+                         "resourceConformsTo": bike, "resourceQuantity": each(json!(10))}}),
+        )
+        .await;
+    let p = s(&first["process"]["process"]["id"]);
+    let demand = s(&first["commitment"]["commitment"]["id"]);
+    let cp = f.run("CommitmentPlan", json!({"id": demand})).await["commitment"].clone();
+    assert_eq!(cp["independentDemandOf"]["id"], plan.as_str());
+    assert_eq!(cp["plannedWithin"]["id"], plan.as_str());
+    let view = f.run("PlanView", json!({"id": plan})).await["plan"].clone();
+    assert_eq!(list_ids(&view["independentDemands"]), [demand.as_str()]);
+    assert_eq!(list_ids(&view["processes"]), [p.as_str()]);
+    assert_eq!(view["processes"][0]["name"], "Assemble bikes");
+    assert!(list_ids(&view["nonProcessCommitments"]).contains(&demand));
+    assert_eq!(view["deletable"], false);
+
+    // An input and an output of each kind for the process, in one request.
+    let t = "2026-03-10T04:27:55.056Z";
+    let due = "2026-03-10T04:29:55.056Z";
+    let flows = f
+        .run(
+            "ProcessFlows",
+            json!({
+                "intentI": {"action": "consume", "inputOf": p, "receiver": bob, "resourceConformsTo": steel,
+                            "note": "some input is required"},
+                "commitmentI": {"action": "consume", "inputOf": p, "provider": alice, "receiver": bob, "due": due,
+                                "resourceConformsTo": steel, "resourceQuantity": {"hasNumericalValue": 4, "hasUnit": b.kg},
+                                "resourceClassifiedAs": ["some-resource-type"], "note": "some input will be provided"},
+                "eventI": {"action": "consume", "inputOf": p, "provider": alice, "receiver": bob, "hasPointInTime": t,
+                           "resourceConformsTo": steel, "resourceQuantity": {"hasNumericalValue": 4, "hasUnit": b.kg},
+                           "resourceClassifiedAs": ["some-resource-type"], "note": "some input was used up"},
+                "intentO": {"action": "produce", "outputOf": p, "provider": alice, "resourceConformsTo": bike,
+                            "note": "please make the thing happen"},
+                "commitmentO": {"action": "produce", "outputOf": p, "provider": alice, "receiver": bob, "due": due,
+                                "resourceConformsTo": bike, "resourceQuantity": each(json!(10)), "note": "I'll make the thing happen"},
+                "eventO": {"action": "produce", "outputOf": p, "provider": alice, "receiver": bob, "hasPointInTime": t,
+                           "resourceConformsTo": bike, "resourceQuantity": each(json!(4)), "note": "hooray, the thing happened!"}
+            }),
+        )
+        .await;
+    let id = |alias: &str, kind: &str| s(&flows[alias][kind]["id"]);
+    let (intent_i, commitment_i, event_i) =
+        (id("inputIntent", "intent"), id("inputCommitment", "commitment"), id("inputEvent", "economicEvent"));
+    let (intent_o, commitment_o, event_o) =
+        (id("outputIntent", "intent"), id("outputCommitment", "commitment"), id("outputEvent", "economicEvent"));
+    let pv = f.run("ProcessPlanView", json!({"id": p})).await["process"].clone();
+    assert_eq!(pv["plannedWithin"]["id"], plan.as_str());
+    assert_eq!(list_ids(&pv["observedInputs"]), [event_i.as_str()]);
+    assert_eq!(list_ids(&pv["committedInputs"]), [commitment_i.as_str()]);
+    assert_eq!(list_ids(&pv["intendedInputs"]), [intent_i.as_str()]);
+    assert_eq!(list_ids(&pv["observedOutputs"]), [event_o.as_str()]);
+    assert_eq!(list_ids(&pv["committedOutputs"]), [commitment_o.as_str()]);
+    assert_eq!(list_ids(&pv["intendedOutputs"]), [intent_o.as_str()]);
+    let side =
+        f.run("FlowsSideBySide", json!({"event": event_i, "commitment": commitment_i, "intent": intent_i})).await;
+    for alias in ["inputEvent", "inputCommitment", "inputIntent"] {
+        assert_eq!(side[alias]["inputOf"]["id"], p.as_str(), "{alias}");
+    }
+    assert_eq!(side["inputEvent"]["fulfills"], json!([]));
+    assert_eq!(side["inputCommitment"]["fulfilledBy"], json!([]));
+    assert_eq!(side["inputIntent"]["satisfiedBy"], json!([]));
+
+    // The output commitment is delivered by two events, each fulfilling part of it.
+    let event_o2 = s(&record(
+        node,
+        json!({"action": "produce", "outputOf": p, "provider": alice, "receiver": bob, "hasPointInTime": "2026-03-12T10:00:00Z",
+               "resourceConformsTo": bike, "resourceQuantity": each(json!(6))}),
+        Value::Null,
+    )
+    .await["economicEvent"]["id"]);
+    let ful = f
+        .run(
+            "FulfilTwice",
+            json!({"first": {"fulfills": commitment_o, "fulfilledBy": event_o, "resourceQuantity": each(json!(4)), "note": "first delivery"},
+                   "second": {"fulfills": commitment_o, "fulfilledBy": event_o2, "resourceQuantity": each(json!("6"))}}),
+        )
+        .await;
+    let progress = f.run("CommitmentProgress", json!({"id": commitment_o})).await["commitment"].clone();
+    assert_eq!(progress["resourceQuantity"]["hasNumericalValue"], "10");
+    let mut delivered: Vec<(String, String, String)> = progress["fulfilledBy"]
+        .as_array()
+        .expect("fulfilledBy")
+        .iter()
+        .map(|f| {
+            assert_eq!(f["fulfills"]["id"], commitment_o.as_str());
+            assert_eq!(f["resourceQuantity"]["hasUnit"]["symbol"], "ea");
+            assert_eq!(
+                f["fulfilledBy"]["resourceQuantity"]["hasNumericalValue"],
+                f["resourceQuantity"]["hasNumericalValue"]
+            );
+            (s(&f["id"]), s(&f["fulfilledBy"]["id"]), s(&f["resourceQuantity"]["hasNumericalValue"]))
+        })
+        .collect();
+    delivered.sort();
+    let mut expected = vec![
+        (s(&ful["first"]["fulfillment"]["id"]), event_o.clone(), "4".to_owned()),
+        (s(&ful["second"]["fulfillment"]["id"]), event_o2.clone(), "6".to_owned()),
+    ];
+    expected.sort();
+    assert_eq!(delivered, expected);
+    assert!(list_ids(&progress["involvedAgents"]).contains(&alice));
+
+    // The input: fulfilled by its event; the intent satisfied by the event and by the commitment.
+    let input_ful = s(&f
+        .run("Fulfil", json!({"fulfillment": {"fulfills": commitment_i, "fulfilledBy": event_i}}))
+        .await["res"]["fulfillment"]["id"]);
+    let sats = f
+        .run(
+            "SatisfyBoth",
+            json!({"byEvent": {"satisfies": intent_i, "satisfiedBy": event_i},
+                   "byCommitment": {"satisfies": intent_i, "satisfiedBy": commitment_i,
+                                    "resourceQuantity": {"hasNumericalValue": 4, "hasUnit": b.kg}}}),
+        )
+        .await;
+    let (ies, ics) = (s(&sats["ies"]["satisfaction"]["id"]), s(&sats["ics"]["satisfaction"]["id"]));
+    let side =
+        f.run("FlowsSideBySide", json!({"event": event_i, "commitment": commitment_i, "intent": intent_i})).await;
+    assert_eq!(list_ids(&side["inputEvent"]["fulfills"]), [input_ful.as_str()]);
+    assert_eq!(list_ids(&side["inputEvent"]["satisfies"]), [ies.as_str()]);
+    assert_eq!(list_ids(&side["inputCommitment"]["fulfilledBy"]), [input_ful.as_str()]);
+    assert_eq!(list_ids(&side["inputCommitment"]["satisfies"]), [ics.as_str()]);
+    assert_eq!(sorted(list_ids(&side["inputIntent"]["satisfiedBy"])), sorted(vec![ies.clone(), ics.clone()]));
+    let by_event = f.run("SatisfactionView", json!({"id": ies})).await["satisfaction"].clone();
+    assert_eq!(by_event["satisfies"]["id"], intent_i.as_str());
+    assert_eq!(by_event["satisfiedBy"], json!({"__typename": "EconomicEvent", "id": event_i}));
+    let by_commitment = f.run("SatisfactionView", json!({"id": ics})).await["satisfaction"].clone();
+    assert_eq!(by_commitment["satisfiedBy"], json!({"__typename": "Commitment", "id": commitment_i}));
+    assert_eq!(by_commitment["resourceQuantity"]["hasNumericalValue"], "4");
+
+    // Listing and the agents on both sides.
+    let list = |filter: Value| f.run("CommitmentList", json!({"filter": filter}));
+    assert_eq!(
+        node_ids(&list(json!({"providerId": [alice], "action": ["produce"]})).await["commitments"]),
+        [commitment_o.as_str()]
+    );
+    assert_eq!(
+        sorted(node_ids(&list(json!({"resourceConformsTo": [bike]})).await["commitments"])),
+        sorted(vec![demand.clone(), commitment_o.clone()])
+    );
+    let page = f.run("CommitmentList", json!({"first": 2})).await["commitments"].clone();
+    assert_eq!(page["pageInfo"]["totalCount"], 3);
+    assert_eq!(page["pageInfo"]["hasNextPage"], true);
+    let links = f.run("AgentLinks", json!({"provider": alice, "receiver": bob})).await;
+    assert_eq!(
+        sorted(node_ids(&links["aliceQuery"]["commitmentsAsProvider"])),
+        sorted(vec![demand.clone(), commitment_i.clone(), commitment_o.clone()])
+    );
+    assert_eq!(node_ids(&links["aliceQuery"]["intentsAsProvider"]), [intent_o.as_str()]);
+    assert_eq!(
+        sorted(node_ids(&links["aliceQuery"]["economicEventsAsProvider"])),
+        sorted(vec![event_i.clone(), event_o.clone(), event_o2.clone()])
+    );
+    assert_eq!(node_ids(&links["bobQuery"]["commitmentsAsReceiver"]).len(), 3);
+    assert_eq!(node_ids(&links["bobQuery"]["intentsAsReceiver"]), [intent_i.as_str()]);
+    assert_eq!(node_ids(&links["bobQuery"]["economicEventsAsReceiver"]).len(), 3);
+    let demand_for_bikes = f.run("SpecificationDemand", json!({"id": bike})).await["resourceSpecification"].clone();
+    assert_eq!(sorted(node_ids(&demand_for_bikes["commitments"])), sorted(vec![demand.clone(), commitment_o.clone()]));
+    assert_eq!(node_ids(&demand_for_bikes["intents"]), [intent_o.as_str()]);
+
+    // Closing the delivered commitment keeps everything else.
+    let closed = f
+        .run(
+            "UpdateCommitment",
+            json!({"commitment": {"revisionId": flows["outputCommitment"]["commitment"]["revisionId"], "finished": true}}),
+        )
+        .await["res"]["commitment"]
+        .clone();
+    assert_eq!(closed["finished"], true);
+    assert_eq!(closed["note"], "I'll make the thing happen");
+    assert_eq!(closed["resourceQuantity"]["hasNumericalValue"], "10");
+    assert_eq!(closed["due"], "2026-03-10T04:29:55.056000Z");
+    assert_eq!(node_ids(&list(json!({"finished": true})).await["commitments"]), [commitment_o.as_str()]);
+
+    let all = f.run("Fulfillments", json!({})).await;
+    assert_eq!(node_ids(&all["fulfillments"]).len(), 3);
+    assert_eq!(sorted(node_ids(&all["satisfactions"])), sorted(vec![ies, ics]));
+
+    // A fulfilment corrected, then one removed.
+    let corrected = f
+        .run(
+            "CorrectFulfillment",
+            json!({"fulfillment": {"revisionId": ful["second"]["fulfillment"]["revisionId"],
+                                   "resourceQuantity": {"hasNumericalValue": "5.50", "hasUnit": b.each}}}),
+        )
+        .await["res"]["fulfillment"]
+        .clone();
+    assert_eq!(corrected["resourceQuantity"]["hasNumericalValue"], "5.5");
+    assert_eq!(
+        f.run("RemoveFulfillment", json!({"revisionId": ful["first"]["fulfillment"]["revisionId"]})).await["res"],
+        true
+    );
+    let progress = f.run("CommitmentProgress", json!({"id": commitment_o})).await["commitment"].clone();
+    assert_eq!(list_ids(&progress["fulfilledBy"]), [s(&ful["second"]["fulfillment"]["id"])]);
+    assert_eq!(progress["fulfilledBy"][0]["resourceQuantity"]["hasNumericalValue"], "5.5");
+}
+
+// ----- agreements ---------------------------------------------------------------------------
+
+async fn agreements(node: &TestNode) {
+    let b = base(node).await;
+    let f = Flow::new(node, "agreements", AGREEMENTS);
+    let accounting = Flow::new(node, "resource-accounting", ACCOUNTING);
+    let apples = resource_spec(node, "Apples", Some(&b.kg)).await;
+    let euro = unit(node, "euro", "EUR").await;
+    let eur = resource_spec(node, "Euro", Some(&euro)).await;
+    let (alice, bob) = (b.alice.clone(), b.bob.clone());
+
+    // An event recorded before the agreement was written down.
+    let earlier = accounting
+        .run(
+            "RecordEvent",
+            json!({"event": {"action": "transfer", "provider": alice, "receiver": bob, "hasPointInTime": "2026-02-20T10:00:00Z",
+                             "resourceConformsTo": apples, "resourceQuantity": {"hasNumericalValue": 2, "hasUnit": b.kg}}}),
+        )
+        .await["createEconomicEvent"]["economicEvent"]
+        .clone();
+
+    let a = f
+        .run(
+            "CreateAgreement",
+            json!({"rs": {"name": "test agreement", "created": "2026-03-01T10:00:00.000Z", "note": "just testing, nothing was rly agreed"}}),
+        )
+        .await["res"]["agreement"]
+        .clone();
+    assert_eq!(a["created"], "2026-03-01T10:00:00.000000Z");
+    let r1 = s(&a["revisionId"]);
+    let a = s(&a["id"]);
+    let terms = |n: u32| {
+        json!({
+            "e": {"realizationOf": a, "note": format!("linked event {n}"), "hasPointInTime": format!("2026-03-0{n}T12:00:00.000Z"),
+                  "action": "transfer", "provider": alice, "receiver": bob, "resourceConformsTo": apples,
+                  "resourceQuantity": {"hasNumericalValue": 5, "hasUnit": b.kg}},
+            "c": {"clauseOf": a, "note": format!("linked commitment {n}"), "due": format!("2026-03-1{n}T12:00:00.000Z"),
+                  "action": "transfer", "provider": bob, "receiver": alice, "resourceConformsTo": eur,
+                  "resourceQuantity": {"hasNumericalValue": "12.5", "hasUnit": euro}}
+        })
+    };
+    let t1 = f.run("AgreementTerms", terms(1)).await;
+    let (e1, c1) = (s(&t1["event"]["economicEvent"]["id"]), s(&t1["commitment"]["commitment"]["id"]));
+    assert_eq!(t1["event"]["economicEvent"]["realizationOf"]["id"], a.as_str());
+    assert_eq!(t1["commitment"]["commitment"]["clauseOf"]["id"], a.as_str());
+    let links = f.run("AgreementLinks", json!({"event": e1, "commitment": c1, "agreement": a})).await;
+    assert_eq!(links["economicEvent"]["realizationOf"]["id"], a.as_str());
+    assert_eq!(links["commitment"]["clauseOf"]["name"], "test agreement");
+    assert_eq!(list_ids(&links["agreement"]["commitments"]), [c1.as_str()]);
+    assert_eq!(list_ids(&links["agreement"]["economicEvents"]), [e1.as_str()]);
+
+    let t2 = f.run("AgreementTerms", terms(2)).await;
+    let (e2, c2) = (s(&t2["event"]["economicEvent"]["id"]), s(&t2["commitment"]["commitment"]["id"]));
+    let linked = f
+        .run("LinkEventToAgreement", json!({"event": {"revisionId": earlier["revisionId"], "realizationOf": a}}))
+        .await["updateEconomicEvent"]["economicEvent"]
+        .clone();
+    assert_eq!(linked["realizationOf"]["id"], a.as_str());
+    let links = f.run("AgreementLinks", json!({"event": e2, "commitment": c2, "agreement": a})).await;
+    assert_eq!(sorted(list_ids(&links["agreement"]["commitments"])), sorted(vec![c1, c2]));
+    assert_eq!(sorted(list_ids(&links["agreement"]["economicEvents"])), sorted(vec![e1, e2, s(&earlier["id"])]));
+
+    // Renamed twice; each answer points back at the revision it replaced.
+    let v2 = f.run("ReviseAgreement", json!({"record": {"revisionId": r1, "name": "test agreement 2"}})).await["res"]
+        ["agreement"]
+        .clone();
+    assert_eq!(v2["meta"]["previousRevision"]["id"], r1.as_str());
+    let v3 = f
+        .run("ReviseAgreement", json!({"record": {"revisionId": v2["revisionId"], "name": "test agreement 3"}}))
+        .await["res"]["agreement"]
+        .clone();
+    assert_eq!(v3["meta"]["previousRevision"]["id"], v2["revisionId"]);
+    assert_eq!(v3["name"], "test agreement 3");
+
+    let spare = f.run("CreateAgreement", json!({"rs": {"name": "draft"}})).await["res"]["agreement"].clone();
+    let page = f.run("Agreements", json!({"first": 1})).await["agreements"].clone();
+    assert_eq!(page["pageInfo"]["totalCount"], 2);
+    assert_eq!(node_ids(&page), [a.as_str()]);
+    let next =
+        f.run("Agreements", json!({"first": 1, "after": page["pageInfo"]["endCursor"]})).await["agreements"].clone();
+    assert_eq!(node_ids(&next), [s(&spare["id"])]);
+    assert_eq!(f.refused("DeleteAgreement", json!({"revisionId": v3["revisionId"]})).await, "CONFLICT");
+    assert_eq!(f.run("DeleteAgreement", json!({"revisionId": spare["revisionId"]})).await["res"], true);
+    assert!(f.run("Agreement", json!({"id": spare["id"]})).await["agreement"].is_null());
+}
+
+// ----- claims and settlements ----------------------------------------------------------------
+
+async fn claims_and_settlements(node: &TestNode) {
+    let b = base(node).await;
+    let f = Flow::new(node, "claims-and-settlements", CLAIMS);
+    let apples = resource_spec(node, "Apples", Some(&b.kg)).await;
+    let euro = unit(node, "euro", "EUR").await;
+    let eur = resource_spec(node, "Euro", Some(&euro)).await;
+    let (supplier, customer) = (b.alice.clone(), b.bob.clone());
+    let pay = |amount: Value, at: &str| {
+        json!({"action": "transfer", "provider": customer, "receiver": supplier, "hasPointInTime": at,
+               "resourceConformsTo": eur, "resourceQuantity": {"hasNumericalValue": amount, "hasUnit": euro}})
+    };
+    let delivery = s(&record(
+        node,
+        json!({"action": "transfer", "provider": supplier, "receiver": customer, "hasPointInTime": "2026-04-01T08:00:00Z",
+               "resourceConformsTo": apples, "resourceQuantity": {"hasNumericalValue": 20, "hasUnit": b.kg}}),
+        Value::Null,
+    )
+    .await["economicEvent"]["id"]);
+
+    let claim = f
+        .run(
+            "MakeClaim",
+            json!({"claim": {"action": "transfer", "triggeredBy": delivery, "provider": customer, "receiver": supplier,
+                             "resourceConformsTo": eur, "resourceQuantity": {"hasNumericalValue": "49.90", "hasUnit": euro},
+                             "due": "2026-04-30", "created": "2026-04-01T09:00:00.000Z", "note": "invoice 42"}}),
+        )
+        .await["createClaim"]["claim"]
+        .clone();
+    assert_eq!(claim["action"]["id"], "transfer");
+    assert_eq!(claim["triggeredBy"]["id"], delivery.as_str());
+    assert_eq!(claim["resourceQuantity"]["hasNumericalValue"], "49.9");
+    assert_eq!(claim["resourceQuantity"]["hasUnit"]["symbol"], "EUR");
+    assert_eq!(claim["due"], "2026-04-30T00:00:00.000000Z");
+    assert_ne!(claim["finished"], true);
+    let claim_id = s(&claim["id"]);
+
+    let pay1 = s(&record(node, pay(json!(30), "2026-04-10T10:00:00Z"), Value::Null).await["economicEvent"]["id"]);
+    let pay2 = s(&record(node, pay(json!("19.90"), "2026-04-20T10:00:00Z"), Value::Null).await["economicEvent"]["id"]);
+    for (event, amount) in [(&pay1, json!(30)), (&pay2, json!(19.9))] {
+        let st = f
+            .run(
+                "Settle",
+                json!({"settlement": {"settles": claim_id, "settledBy": event,
+                                      "resourceQuantity": {"hasNumericalValue": amount, "hasUnit": euro}}}),
+            )
+            .await["createSettlement"]["settlement"]
+            .clone();
+        assert_eq!(st["settles"]["id"], claim_id.as_str());
+        assert_eq!(st["settledBy"]["id"], event.as_str());
+    }
+    let status = f.run("ClaimStatus", json!({"id": claim_id})).await["claim"].clone();
+    assert_eq!(status["settledBy"]["pageInfo"]["totalCount"], 2);
+    let mut settled: Vec<(String, String)> = status["settledBy"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| (s(&e["node"]["settledBy"]["id"]), s(&e["node"]["resourceQuantity"]["hasNumericalValue"])))
+        .collect();
+    settled.sort();
+    let mut expected = vec![(pay1.clone(), "30".to_owned()), (pay2.clone(), "19.9".to_owned())];
+    expected.sort();
+    assert_eq!(settled, expected);
+    let settles = f.run("EventSettles", json!({"id": pay1})).await["economicEvent"]["settles"].clone();
+    assert_eq!(settles.as_array().expect("settles").len(), 1);
+    assert_eq!(settles[0]["settles"]["id"], claim_id.as_str());
+
+    let claims = |filter: Value| f.run("Claims", json!({"filter": filter}));
+    let total = |v: &Value| v["claims"]["pageInfo"]["totalCount"].as_i64().expect("totalCount");
+    assert_eq!(total(&claims(json!({"providerId": [customer]})).await), 1);
+    assert_eq!(total(&claims(json!({"receiverId": [customer]})).await), 0);
+    let open = claims(json!({"action": ["transfer"], "finished": false})).await;
+    assert_eq!(node_ids(&open["claims"]), [claim_id.as_str()]);
+    assert_eq!(node_ids(&open["settlements"]).len(), 2);
+    assert_eq!(
+        node_ids(&f.run("CurrencyClaims", json!({"id": eur})).await["resourceSpecification"]["claims"]),
+        [claim_id.as_str()]
+    );
+
+    let closed = f
+        .run("CloseClaim", json!({"claim": {"revisionId": claim["revisionId"], "finished": true}}))
+        .await["updateClaim"]["claim"]
+        .clone();
+    assert_eq!(closed["finished"], true);
+    assert_eq!(closed["due"], "2026-04-30T00:00:00.000000Z");
+    assert_eq!(total(&claims(json!({"finished": true})).await), 1);
+    assert_eq!(total(&claims(json!({"finished": false})).await), 0);
+}
+
+// ----- appreciations -------------------------------------------------------------------------
+
+async fn appreciations(node: &TestNode) {
+    let b = base(node).await;
+    let f = Flow::new(node, "appreciations", APPRECIATIONS);
+    let apples = resource_spec(node, "Apples", Some(&b.kg)).await;
+    let jam = resource_spec(node, "Jam", Some(&b.each)).await;
+    let gift = s(&record(
+        node,
+        json!({"action": "transfer", "provider": b.alice, "receiver": b.bob, "hasPointInTime": "2026-05-01T10:00:00Z",
+               "resourceConformsTo": apples, "resourceQuantity": {"hasNumericalValue": 3, "hasUnit": b.kg}, "note": "a gift"}),
+        Value::Null,
+    )
+    .await["economicEvent"]["id"]);
+    let thanks = s(&record(
+        node,
+        json!({"action": "transfer", "provider": b.bob, "receiver": b.alice, "hasPointInTime": "2026-05-08T10:00:00Z",
+               "resourceConformsTo": jam, "resourceQuantity": {"hasNumericalValue": 1, "hasUnit": b.each}}),
+        Value::Null,
+    )
+    .await["economicEvent"]["id"]);
+    let a = f
+        .run(
+            "Appreciate",
+            json!({"appreciation": {"appreciationOf": gift, "appreciationWith": thanks, "note": "thank you"}}),
+        )
+        .await["createAppreciation"]["appreciation"]
+        .clone();
+    assert_eq!(a["appreciationOf"]["id"], gift.as_str());
+    assert_eq!(a["appreciationWith"]["id"], thanks.as_str());
+    let id = s(&a["id"]);
+    let page = f.run("AppreciationPage", json!({"id": id})).await["appreciation"].clone();
+    assert_eq!(page["appreciationOf"]["provider"]["name"], "Alice");
+    assert_eq!(page["appreciationWith"]["provider"]["name"], "Bob");
+    assert_eq!(page["appreciationWith"]["action"]["id"], "transfer");
+    // Each event names the appreciation once, on one side or the other.
+    for event in [&gift, &thanks] {
+        let e = f.run("EventAppreciations", json!({"id": event})).await["economicEvent"].clone();
+        let both = [list_ids(&e["appreciationOf"]), list_ids(&e["appreciationWith"])].concat();
+        assert_eq!(both, [id.as_str()], "event {event}");
+    }
+    assert_eq!(node_ids(&f.run("Appreciations", json!({})).await["appreciations"]), [id.as_str()]);
+    let edited = f
+        .run("EditAppreciation", json!({"appreciation": {"revisionId": a["revisionId"], "note": "thank you so much"}}))
+        .await["updateAppreciation"]["appreciation"]
+        .clone();
+    assert_eq!(edited["note"], "thank you so much");
+    assert_eq!(
+        f.run("WithdrawAppreciation", json!({"revisionId": edited["revisionId"]})).await["deleteAppreciation"],
+        true
+    );
+    assert_eq!(node_ids(&f.run("Appreciations", json!({})).await["appreciations"]), Vec::<String>::new());
+}
+
+// ----- recipes -------------------------------------------------------------------------------
+
+async fn recipes(node: &TestNode) {
+    let b = base(node).await;
+    let f = Flow::new(node, "recipes", RECIPES);
+    let baking = process_spec(node, "Baking").await;
+    let milling = process_spec(node, "Milling").await;
+    let flour = resource_spec(node, "Flour", Some(&b.kg)).await;
+    let bread = resource_spec(node, "Bread", Some(&b.each)).await;
+    let skill = resource_spec(node, "Baking skill", Some(&b.hour)).await;
+    let rp = f
+        .run(
+            "DefineRecipeProcess",
+            json!({"rp": {"name": "Bake a loaf", "note": "Sourdough", "processConformsTo": baking,
+                          "processClassifiedAs": ["https://example.org/process/baking"],
+                          "hasDuration": {"numericDuration": 2, "unitType": "hour"}}}),
+        )
+        .await["createRecipeProcess"]["recipeProcess"]
+        .clone();
+    assert_eq!(rp["hasDuration"], json!({"numericDuration": "2", "unitType": "hour"}));
+    assert_eq!(rp["processConformsTo"]["name"], "Baking");
+    let rp_id = s(&rp["id"]);
+    let flows = f
+        .run(
+            "DefineRecipeFlows",
+            json!({
+                "input": {"action": "consume", "recipeInputOf": rp_id, "resourceConformsTo": flour, "stage": milling,
+                          "resourceQuantity": {"hasNumericalValue": 0.5, "hasUnit": b.kg}, "note": "flour"},
+                "work": {"action": "work", "recipeInputOf": rp_id, "resourceConformsTo": skill,
+                         "effortQuantity": {"hasNumericalValue": 2, "hasUnit": b.hour}, "note": "baker"},
+                "output": {"action": "produce", "recipeOutputOf": rp_id, "resourceConformsTo": bread,
+                           "resourceQuantity": {"hasNumericalValue": 1, "hasUnit": b.each}, "note": "loaf"}
+            }),
+        )
+        .await;
+    let input = s(&flows["input"]["recipeFlow"]["id"]);
+    let rx = s(
+        &f.run("DefineRecipeExchange", json!({"rx": {"name": "Sell a loaf", "note": "at the market"}})).await["createRecipeExchange"]
+            ["recipeExchange"]["id"],
+    );
+    let clause = f
+        .run(
+            "DefineClause",
+            json!({"flow": {"action": "transfer", "recipeClauseOf": rx, "resourceConformsTo": bread,
+                            "resourceQuantity": {"hasNumericalValue": 1, "hasUnit": b.each}, "note": "the loaf"}}),
+        )
+        .await["createRecipeFlow"]["recipeFlow"]
+        .clone();
+    assert_eq!(clause["recipeClauseOf"]["name"], "Sell a loaf");
+
+    let all = f.run("RecipeFlows", json!({"first": 10})).await["recipeFlows"].clone();
+    assert_eq!(all["pageInfo"]["totalCount"], 4);
+    let by_note = |note: &str| {
+        all["edges"].as_array().expect("edges").iter().find(|e| e["node"]["note"] == note).expect("listed")["node"]
+            .clone()
+    };
+    let flour_in = by_note("flour");
+    assert_eq!(flour_in["action"]["id"], "consume");
+    assert_eq!(flour_in["recipeInputOf"]["name"], "Bake a loaf");
+    assert_eq!(flour_in["resourceQuantity"], json!({"hasNumericalValue": "0.5", "hasUnit": {"symbol": "kg"}}));
+    assert_eq!(flour_in["resourceConformsTo"]["name"], "Flour");
+    assert_eq!(by_note("baker")["effortQuantity"], json!({"hasNumericalValue": "2", "hasUnit": {"symbol": "h"}}));
+    assert_eq!(by_note("loaf")["recipeOutputOf"]["id"], rp_id.as_str());
+    assert_eq!(by_note("the loaf")["recipeClauseOf"]["id"], rx.as_str());
+
+    let cat = f.run("RecipeCatalogue", json!({})).await;
+    assert_eq!(node_ids(&cat["recipeProcesses"]), [rp_id.as_str()]);
+    assert_eq!(node_ids(&cat["recipeExchanges"]), [rx.as_str()]);
+    let spec = |id: &str| f.run("ProcessSpecificationRecipes", json!({"id": id}));
+    assert_eq!(node_ids(&spec(&baking).await["processSpecification"]["conformingRecipeProcesses"]), [rp_id.as_str()]);
+    assert_eq!(node_ids(&spec(&milling).await["processSpecification"]["recipeFlowsRequiringStage"]), [input]);
+
+    let revised = f
+        .run(
+            "ReviseRecipeProcess",
+            json!({"rp": {"revisionId": rp["revisionId"], "hasDuration": {"numericDuration": 90, "unitType": "minute"}}}),
+        )
+        .await["updateRecipeProcess"]["recipeProcess"]
+        .clone();
+    assert_eq!(revised["name"], "Bake a loaf");
+    assert_eq!(revised["hasDuration"], json!({"numericDuration": "90", "unitType": "minute"}));
+    // A flow taken out of the recipe.
+    let removed = f
+        .run("RemoveRecipeFlow", json!({"revisionId": flows["output"]["recipeFlow"]["revisionId"]}))
+        .await["deleteRecipeFlow"]
+        .clone();
+    assert_eq!(removed, true);
+    assert!(f.run("RecipeFlow", json!({"id": flows["output"]["recipeFlow"]["id"]})).await["recipeFlow"].is_null());
+    assert_eq!(f.run("RecipeFlows", json!({"first": 10})).await["recipeFlows"]["pageInfo"]["totalCount"], 3);
+}
+
+// ----- scenarios -----------------------------------------------------------------------------
+
+async fn scenarios(node: &TestNode) {
+    let b = base(node).await;
+    let f = Flow::new(node, "scenarios", SCENARIOS);
+    let def = f
+        .run(
+            "DefineScenario",
+            json!({"plan": {"name": "Quarter", "hasDuration": {"numericDuration": 3, "unitType": "month"}, "note": "a season"}}),
+        )
+        .await["createScenarioDefinition"]["scenarioDefinition"]
+        .clone();
+    assert_eq!(def["hasDuration"], json!({"numericDuration": "3", "unitType": "month"}));
+    let def = s(&def["id"]);
+    let q2 = f
+        .run(
+            "OpenScenario",
+            json!({"plan": {"name": "Q2 2026", "definedAs": def, "hasBeginning": "2026-04-01", "hasEnd": "2026-06-30T23:59:59Z",
+                            "inScopeOf": [b.coop]}}),
+        )
+        .await["createScenario"]["scenario"]
+        .clone();
+    assert_eq!(q2["hasBeginning"], "2026-04-01T00:00:00.000000Z");
+    assert_eq!(q2["definedAs"]["id"], def.as_str());
+    assert_eq!(q2["inScopeOf"], json!([{"__typename": "Organization", "id": b.coop}]));
+    let q2_rev = s(&q2["revisionId"]);
+    let q2 = s(&q2["id"]);
+    let dry = f
+        .run("OpenScenario", json!({"plan": {"name": "Q2 2026, little rain", "refinementOf": q2}}))
+        .await["createScenario"]["scenario"]
+        .clone();
+    assert_eq!(dry["refinementOf"]["id"], q2.as_str());
+    let dry = s(&dry["id"]);
+    let plan = f
+        .run("PlanUnderScenario", json!({"plan": {"name": "Irrigation", "refinementOf": q2}}))
+        .await["createPlan"]["plan"]
+        .clone();
+    assert_eq!(plan["refinementOf"]["id"], q2.as_str());
+
+    let page = f.run("ScenarioPage", json!({"id": q2})).await["scenario"].clone();
+    assert_eq!(list_ids(&page["refinements"]), [dry.as_str()]);
+    assert_eq!(list_ids(&page["plans"]), [s(&plan["id"])]);
+    assert_eq!(page["plans"][0]["name"], "Irrigation");
+    assert_eq!(page["definedAs"]["name"], "Quarter");
+    assert_eq!(node_ids(&page["definedAs"]["scenarios"]), [q2.as_str()]);
+    assert!(page["refinementOf"].is_null());
+    let all = f.run("Scenarios", json!({})).await;
+    assert_eq!(all["scenarios"]["pageInfo"]["totalCount"], 2);
+    assert_eq!(node_ids(&all["scenarioDefinitions"]), [def.as_str()]);
+    assert_eq!(
+        node_ids(&f.run("ScenariosInScope", json!({"id": b.coop})).await["organization"]["scenariosInScope"]),
+        [q2.as_str()]
+    );
+    let moved = f
+        .run("ReviseScenario", json!({"plan": {"revisionId": q2_rev, "hasEnd": "2026-07-15T00:00:00Z"}}))
+        .await["updateScenario"]["scenario"]
+        .clone();
+    assert_eq!(moved["name"], "Q2 2026");
+    assert_eq!(moved["hasEnd"], "2026-07-15T00:00:00.000000Z");
+}
+
+crate::on_both!(
+    marketplace_offers,
+    contribution_proposal,
+    production_plan,
+    agreements,
+    claims_and_settlements,
+    appreciations,
+    recipes,
+    scenarios,
 );
