@@ -2,6 +2,7 @@
 
 mod auth;
 mod bad_input;
+mod clients;
 mod concurrency;
 mod flow;
 mod history;
