@@ -58,6 +58,44 @@ fn stages_of(rows: &[record::Model]) -> Result<HashMap<vf::ProcessId, vf::Proces
     Ok(out)
 }
 
+/// Gives a quantity sent without a unit the unit it must be in: a resource quantity takes
+/// the unit the resource is already counted in, else its specification's
+/// `defaultUnitOfResource`; an effort quantity takes the specification's
+/// `defaultUnitOfEffort`. A quantity that still has no unit is refused by the event rules.
+async fn fill_default_units(
+    ctx: &mut WriteCtx<'_>,
+    input: &mut EventInput,
+    res: Option<&vf::ResourceView>,
+) -> Result<(), AppError> {
+    let e = &mut input.event;
+    let needs_resource_unit = e.resource_quantity.as_ref().is_some_and(|m| m.has_unit.is_none());
+    let needs_effort_unit = e.effort_quantity.as_ref().is_some_and(|m| m.has_unit.is_none());
+    if !needs_resource_unit && !needs_effort_unit {
+        return Ok(());
+    }
+    let counted_in = res.and_then(|v| v.state.accounting_quantity.or(v.state.onhand_quantity)).and_then(|m| m.has_unit);
+    let spec_id = e
+        .resource_conforms_to
+        .or_else(|| res.and_then(|v| v.resource.conforms_to))
+        .or_else(|| input.new_resource.as_ref().and_then(|r| r.conforms_to));
+    let spec = match spec_id {
+        Some(id) => ctx
+            .get(id.uuid())
+            .await?
+            .filter(|m| !m.deleted && m.kind == kind::RESOURCE_SPECIFICATION)
+            .map(|m| parse::<vf::ResourceSpecification>(&m))
+            .transpose()?,
+        None => None,
+    };
+    if let Some(m) = e.resource_quantity.as_mut().filter(|m| m.has_unit.is_none()) {
+        m.has_unit = counted_in.or_else(|| spec.as_ref().and_then(|s| s.default_unit_of_resource));
+    }
+    if let Some(m) = e.effort_quantity.as_mut().filter(|m| m.has_unit.is_none()) {
+        m.has_unit = spec.as_ref().and_then(|s| s.default_unit_of_effort);
+    }
+    Ok(())
+}
+
 /// Records one event inside the writer's batch; returns `[event id, created resource id?]`.
 pub async fn record_event(ctx: &mut WriteCtx<'_>, input: EventInput) -> Result<Vec<Uuid>, AppError> {
     let res = resource_view(ctx, input.event.resource_inventoried_as).await?;
@@ -71,6 +109,8 @@ pub async fn record_event(ctx: &mut WriteCtx<'_>, input: EventInput) -> Result<V
             .transpose()?,
         None => None,
     };
+    let mut input = input;
+    fill_default_units(ctx, &mut input, res.as_ref()).await?;
     let event_id = vf::EventId::new(Uuid::now_v7());
     let new_resource = input.new_resource.map(|r| (vf::ResourceId::new(Uuid::now_v7()), r));
     let recorded = vf::EconomicEvent::record(

@@ -261,3 +261,68 @@ async fn later_mutations_in_a_request_see_earlier_ones(node: &TestNode) {
 }
 
 crate::on_both!(later_mutations_in_a_request_see_earlier_ones);
+
+/// Clients that leave out `hasUnit` (hREA's do) get the unit the quantity must be in: the
+/// resource's own, else the specification's default; with neither, the event is refused.
+async fn quantities_without_a_unit_take_the_default(node: &TestNode) {
+    let ids = node
+        .ok(
+            "mutation { kg: createUnit(unit: {label: \"kilogram\", symbol: \"kg\"}) { unit { id } }
+                        h: createUnit(unit: {label: \"hour\", symbol: \"h\"}) { unit { id } } }",
+            json!({}),
+        )
+        .await;
+    let (kg, h) = (ids["kg"]["unit"]["id"].as_str().expect("kg"), ids["h"]["unit"]["id"].as_str().expect("h"));
+    let s = node
+        .ok(
+            "mutation($kg: ID!, $h: ID!) {
+               a: createResourceSpecification(resourceSpecification: {name: \"PLA\", defaultUnitOfResource: $kg, defaultUnitOfEffort: $h}) { resourceSpecification { id } }
+               b: createResourceSpecification(resourceSpecification: {name: \"Unitless\"}) { resourceSpecification { id } } }",
+            json!({"kg": kg, "h": h}),
+        )
+        .await;
+    let pla = s["a"]["resourceSpecification"]["id"].as_str().expect("pla");
+    let bare = s["b"]["resourceSpecification"]["id"].as_str().expect("bare");
+    let me = node.ok("{ myAgent { id } }", json!({})).await["myAgent"]["id"].as_str().expect("me").to_owned();
+    let e = node
+        .ok(
+            "mutation($me: ID!, $s: ID!) { createEconomicEvent(
+               event: {action: \"raise\", provider: $me, receiver: $me, hasPointInTime: \"2026-11-21T10:00:00Z\",
+                       resourceQuantity: {hasNumericalValue: 12.5}}
+               newInventoriedResource: {name: \"PLA spool\", conformsTo: $s}) {
+               economicEvent { resourceQuantity { hasUnit { symbol } } resourceInventoriedAs { id accountingQuantity { hasNumericalValue hasUnit { symbol } } } } } }",
+            json!({"me": me, "s": pla}),
+        )
+        .await;
+    let ev = &e["createEconomicEvent"]["economicEvent"];
+    assert_eq!(ev["resourceQuantity"]["hasUnit"]["symbol"], "kg");
+    assert_eq!(ev["resourceInventoriedAs"]["accountingQuantity"]["hasNumericalValue"], "12.5");
+    let res = ev["resourceInventoriedAs"]["id"].as_str().expect("res").to_owned();
+    // A later event on the resource takes the unit it is counted in; effort takes the spec's.
+    let e = node
+        .ok(
+            "mutation($me: ID!, $r: ID!) { createEconomicEvent(event: {action: \"use\", provider: $me, receiver: $me,
+               hasPointInTime: \"2026-11-21T11:00:00Z\", resourceInventoriedAs: $r,
+               resourceQuantity: {hasNumericalValue: 1}, effortQuantity: {hasNumericalValue: 2}}) {
+               economicEvent { resourceQuantity { hasUnit { symbol } } effortQuantity { hasUnit { symbol } } } } }",
+            json!({"me": me, "r": res}),
+        )
+        .await;
+    assert_eq!(e["createEconomicEvent"]["economicEvent"]["effortQuantity"]["hasUnit"]["symbol"], "h");
+    assert_eq!(e["createEconomicEvent"]["economicEvent"]["resourceQuantity"]["hasUnit"]["symbol"], "kg");
+    // No unit anywhere: refused, nothing written.
+    let before = node.ok("{ economicEvents { pageInfo { totalCount } } }", json!({})).await;
+    let v = node
+        .gql(
+            "mutation($me: ID!, $s: ID!) { createEconomicEvent(
+               event: {action: \"raise\", provider: $me, receiver: $me, resourceConformsTo: $s, resourceQuantity: {hasNumericalValue: 1}}) {
+               economicEvent { id } } }",
+            json!({"me": me, "s": bare}),
+        )
+        .await;
+    assert!(vf_tests::error_code(&v).is_some(), "{v:#}");
+    let after = node.ok("{ economicEvents { pageInfo { totalCount } } }", json!({})).await;
+    assert_eq!(before, after);
+}
+
+crate::on_both!(quantities_without_a_unit_take_the_default);
