@@ -83,6 +83,13 @@ pub struct ApiConfig {
     /// Origins browsers may call the API from (CORS); `*` allows any. Tokens travel in
     /// the `Authorization` header, never in cookies, so any origin is the default.
     pub cors_allow_origins: Vec<String>,
+    /// Most subscriptions open at once on one WebSocket connection.
+    pub max_subscriptions_per_connection: usize,
+    /// Most subscriptions open at once on the node.
+    pub max_subscriptions: usize,
+    /// Committed writes kept for a subscriber that falls behind; one that falls further
+    /// behind is told how many it missed and its subscription ends.
+    pub subscription_buffer: usize,
 }
 
 /// Logging.
@@ -133,6 +140,9 @@ impl Default for ApiConfig {
             introspection: true,
             graphiql: true,
             cors_allow_origins: vec!["*".to_owned()],
+            max_subscriptions_per_connection: 32,
+            max_subscriptions: 1024,
+            subscription_buffer: 1024,
         }
     }
 }

@@ -1,12 +1,22 @@
-//! HTTP: the GraphQL endpoint (POST, and GET with GraphiQL for browsers), `/health` and
-//! `/ready`. Everything here is wiring; the work happens in `graphql` and `app`.
+//! HTTP: the GraphQL endpoint (POST; GET with GraphiQL for browsers; WebSocket for
+//! subscriptions), `/health` and `/ready`. Everything here is wiring; the work happens in
+//! `graphql` and `app`.
 
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, WebSocketProtocols, WsMessage};
+use async_graphql::{Data, Executor};
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::Router;
 use axum::extract::State;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, rejection::WebSocketUpgradeRejection};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use futures::stream::BoxStream;
+use futures::{SinkExt, StreamExt, future};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
@@ -14,23 +24,25 @@ use tower_http::trace::TraceLayer;
 use crate::app::App;
 use crate::auth::Caller;
 use crate::error::AppError;
+use crate::graphql::subscription::Subscriptions;
 use crate::graphql::{VfSchema, loaders::Loaders};
 
 #[derive(Clone)]
 struct Http {
     app: App,
     schema: VfSchema,
+    ws_schema: VfSchema,
 }
 
-/// The node's routes.
-pub fn router(app: App, schema: VfSchema) -> Router {
+/// The node's routes. `ws_schema` serves WebSocket connections (`graphql::ws_schema`).
+pub fn router(app: App, schema: VfSchema, ws_schema: VfSchema) -> Router {
     let limit = app.config().api.max_body_bytes;
     let cors = cors(&app.config().api.cors_allow_origins);
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/health", get(health))
         .route("/ready", get(ready))
-        .with_state(Http { app, schema })
+        .with_state(Http { app, schema, ws_schema })
         .layer(RequestBodyLimitLayer::new(limit))
         .layer(cors)
         .layer(TraceLayer::new_for_http())
@@ -57,6 +69,11 @@ fn caller(app: &App, headers: &HeaderMap) -> Result<Caller, AppError> {
     };
     let text =
         value.to_str().map_err(|_| AppError::Unauthenticated("the Authorization header is not text".to_owned()))?;
+    bearer(app, text)
+}
+
+/// The caller of an `Authorization` value, `Bearer <token>`.
+fn bearer(app: &App, text: &str) -> Result<Caller, AppError> {
     let token = text
         .strip_prefix("Bearer ")
         .or_else(|| text.strip_prefix("bearer "))
@@ -74,17 +91,20 @@ async fn execute(http: &Http, headers: &HeaderMap, req: async_graphql::Request) 
         Err(e) => return unauthenticated(e),
     };
     let req = req.data(caller).data(Loaders::new(&http.app));
-    let mut resp = http.schema.execute(req).await;
+    GraphQLResponse::from(with_codes(http.schema.execute(req).await)).into_response()
+}
+
+/// Gives a code to errors raised before any resolver ran: syntax, unknown fields, bad
+/// variable types, and the depth and complexity limits.
+fn with_codes(mut resp: async_graphql::Response) -> async_graphql::Response {
     for e in &mut resp.errors {
         let ext = e.extensions.get_or_insert_with(Default::default);
         if ext.get("code").is_none() {
-            // Errors raised before any resolver ran: syntax, unknown fields, bad
-            // variable types, and the depth and complexity limits.
             let limit = e.message.contains("too deep") || e.message.contains("too complex");
             ext.set("code", if limit { "LIMIT" } else { "VALIDATION" });
         }
     }
-    GraphQLResponse::from(resp).into_response()
+    resp
 }
 
 async fn graphql_post(
@@ -111,7 +131,17 @@ fn refusal(status: StatusCode, code: &str, why: &str) -> Response {
     (status, GraphQLResponse::from(body)).into_response()
 }
 
-async fn graphql_get(State(http): State<Http>, headers: HeaderMap, uri: axum::http::Uri) -> Response {
+async fn graphql_get(
+    State(http): State<Http>,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Response {
+    match ws {
+        Ok(ws) => return graphql_ws(http, &headers, ws),
+        Err(rejection) if headers.contains_key(header::UPGRADE) => return rejection.into_response(),
+        Err(_) => {}
+    }
     let query = uri.query().unwrap_or("");
     if query.is_empty() || !query.split('&').any(|kv| kv.starts_with("query=")) {
         if http.app.config().api.graphiql {
@@ -121,7 +151,11 @@ async fn graphql_get(State(http): State<Http>, headers: HeaderMap, uri: axum::ht
     }
     match async_graphql::http::parse_query_string(query) {
         Ok(req) if is_query_only(&req) => execute(&http, &headers, req).await,
-        Ok(_) => (StatusCode::METHOD_NOT_ALLOWED, "mutations must be sent with POST").into_response(),
+        Ok(_) => (
+            StatusCode::METHOD_NOT_ALLOWED,
+            "only queries may be sent with GET: mutations go with POST, subscriptions over a WebSocket",
+        )
+            .into_response(),
         Err(e) => (StatusCode::BAD_REQUEST, format!("bad GraphQL GET request: {e}")).into_response(),
     }
 }
@@ -137,6 +171,165 @@ fn is_query_only(req: &async_graphql::Request) -> bool {
         // Let the executor report the syntax error.
         Err(_) => true,
     }
+}
+
+// ----- WebSocket ----------------------------------------------------------------------------
+
+/// How long, once the node is shutting down, a connection may take to deliver its last
+/// messages (a client that does not read cannot hold up the shutdown).
+const WS_SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
+
+/// How long a new connection has to send `connection_init`.
+const WS_INIT_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Starts the reason of the close that refuses a `connection_init` with a bad token.
+const REFUSED: &str = "UNAUTHENTICATED: ";
+
+/// Upgrades `GET /graphql` to a GraphQL WebSocket (`graphql-transport-ws`, or the older
+/// `graphql-ws`). A token may come in the `Authorization` header or in `connection_init`.
+fn graphql_ws(http: Http, headers: &HeaderMap, ws: WebSocketUpgrade) -> Response {
+    let from_header = match caller(&http.app, headers) {
+        Ok(c) => c,
+        Err(e) => return unauthenticated(e),
+    };
+    let ws = ws.protocols(ALL_WEBSOCKET_PROTOCOLS).max_message_size(http.app.config().api.max_body_bytes);
+    let protocol =
+        ws.selected_protocol().and_then(|p| p.to_str().ok()).and_then(|p| WebSocketProtocols::from_str(p).ok());
+    let Some(protocol) = protocol else {
+        return refusal(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "a GraphQL WebSocket needs the `graphql-transport-ws` (or `graphql-ws`) subprotocol",
+        );
+    };
+    ws.on_upgrade(move |socket| serve_ws(socket, http, protocol, from_header)).into_response()
+}
+
+/// The caller a `connection_init` payload names (`{"Authorization": "Bearer <token>"}`,
+/// `{"authToken": "<token>"}`, or the same under `headers`); `default` when none.
+fn init_caller(app: &App, payload: &serde_json::Value, default: Caller) -> Result<Caller, AppError> {
+    let headers = payload.get("headers").unwrap_or(&serde_json::Value::Null);
+    let found = ["Authorization", "authorization"]
+        .iter()
+        .find_map(|k| payload.get(*k).or_else(|| headers.get(*k)).map(|v| (v, true)))
+        .or_else(|| payload.get("authToken").map(|v| (v, false)));
+    let Some((value, is_header)) = found else { return Ok(default) };
+    let text = value
+        .as_str()
+        .ok_or_else(|| AppError::Unauthenticated("the token in connection_init must be a string".to_owned()))?;
+    if is_header || text.starts_with("Bearer ") || text.starts_with("bearer ") {
+        bearer(app, text)
+    } else {
+        app.authority().verify(text.trim())
+    }
+}
+
+/// Runs GraphQL over WebSocket through the ws schema, with the error codes HTTP responses
+/// carry.
+#[derive(Clone)]
+struct WsExecutor(VfSchema);
+
+impl Executor for WsExecutor {
+    async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
+        with_codes(self.0.execute(request).await)
+    }
+
+    fn execute_stream(
+        &self,
+        request: async_graphql::Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, async_graphql::Response> {
+        self.0.execute_stream_with_session_data(request, session_data.unwrap_or_default()).map(with_codes).boxed()
+    }
+}
+
+async fn serve_ws(socket: WebSocket, http: Http, protocol: WebSocketProtocols, from_header: Caller) {
+    let Some(hub) = http.ws_schema.data::<Subscriptions>().cloned() else {
+        tracing::error!("the WebSocket schema has no subscription hub");
+        return;
+    };
+    let (slots, guard) = hub.connect();
+    let (mut sink, source) = socket.split();
+    let input = source.take_while(|m| future::ready(m.is_ok())).filter_map(|m| {
+        future::ready(match m {
+            Ok(msg @ (Message::Text(_) | Message::Binary(_))) => Some(msg.into_data()),
+            _ => None,
+        })
+    });
+    let mut data = Data::default();
+    data.insert(slots.clone());
+    let app = http.app.clone();
+    let messages = async_graphql::http::WebSocket::new(WsExecutor(http.ws_schema.clone()), input, protocol)
+        .connection_data(data)
+        .on_connection_init(move |payload| async move {
+            let caller = init_caller(&app, &payload, from_header)
+                .map_err(|e| async_graphql::Error::new(format!("{REFUSED}{e}")))?;
+            let mut data = Data::default();
+            data.insert(caller);
+            Ok(data)
+        });
+    let pump = async {
+        let mut messages = std::pin::pin!(messages);
+        let mut closing = std::pin::pin!(hub.closed());
+        let mut init_wait = std::pin::pin!(tokio::time::sleep(WS_INIT_TIMEOUT));
+        let (mut shutting, mut acked) = (false, false);
+        loop {
+            let next = tokio::select! {
+                m = messages.next() => m,
+                () = &mut closing, if !shutting => {
+                    // Every subscription now completes; close once they all have.
+                    shutting = true;
+                    if slots.idle() {
+                        break;
+                    }
+                    continue;
+                }
+                () = &mut init_wait, if !acked => {
+                    // graphql-transport-ws: 4408 when no connection_init came in time.
+                    let late = CloseFrame { code: 4408, reason: "connection_init was not sent in time".into() };
+                    let _ = sink.send(Message::Close(Some(late))).await;
+                    return;
+                }
+            };
+            let Some(msg) = next else { return };
+            let frame = match msg {
+                WsMessage::Text(text) => {
+                    acked |= text.contains("\"connection_ack\"");
+                    Message::Text(text.into())
+                }
+                WsMessage::Close(code, reason) => {
+                    // graphql-transport-ws: 4403 refuses a connection_init.
+                    let code = if reason.starts_with(REFUSED) { 4403 } else { code };
+                    Message::Close(Some(CloseFrame { code, reason: close_reason(&reason).into() }))
+                }
+            };
+            if sink.send(frame).await.is_err() {
+                return;
+            }
+            if shutting && slots.idle() {
+                break;
+            }
+        }
+        let bye = CloseFrame { code: 1001, reason: "the node is shutting down".into() };
+        let _ = sink.send(Message::Close(Some(bye))).await;
+    };
+    tokio::select! {
+        () = pump => {}
+        () = async {
+            hub.closed().await;
+            tokio::time::sleep(WS_SHUTDOWN_GRACE).await;
+        } => tracing::debug!("a WebSocket client did not take its last messages in time"),
+    }
+    drop(guard);
+}
+
+/// A close reason within the 123 bytes a close frame allows.
+fn close_reason(reason: &str) -> String {
+    let mut end = reason.len().min(123);
+    while !reason.is_char_boundary(end) {
+        end -= 1;
+    }
+    reason[..end].to_owned()
 }
 
 async fn health() -> &'static str {

@@ -8,7 +8,7 @@
 //! - [`app`]: use cases; the single writer that signs ops and commits in groups.
 //! - [`graphql`]: the vf-graphql schema, one file per ValueFlows module.
 //! - [`auth`]: EdDSA bearer tokens and scopes.
-//! - [`http`]: axum routes (`/graphql`, `/health`, `/ready`).
+//! - [`http`]: axum routes (`/graphql`, with subscriptions over WebSocket, `/health`, `/ready`).
 //! - [`node`]: `Node::build(config)` then `node.serve(listener, shutdown)`.
 //! - [`cli`]: the `vf-node` command line.
 //! - [`error`]: the request-path error and its stable codes.

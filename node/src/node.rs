@@ -1,18 +1,25 @@
 //! A node as a value: built from a `Config`, served on a listener the caller binds.
 
 use std::future::Future;
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 
 use crate::app::App;
 use crate::config::Config;
+use crate::graphql::subscription::Subscriptions;
 use crate::graphql::{self, VfSchema};
+
+/// How long WebSocket connections get, at shutdown, to deliver what they hold and close.
+const WS_CLOSE_GRACE: Duration = Duration::from_secs(5);
 
 /// A built node, ready to serve.
 #[derive(Clone)]
 pub struct Node {
     app: App,
     schema: VfSchema,
+    ws_schema: VfSchema,
+    subscriptions: Subscriptions,
 }
 
 impl Node {
@@ -20,7 +27,9 @@ impl Node {
     pub async fn build(config: Config) -> anyhow::Result<Node> {
         let app = App::open(config).await?;
         let schema = graphql::schema(Some(app.clone()));
-        Ok(Node { app, schema })
+        let subscriptions = Subscriptions::new(&app.config().api);
+        let ws_schema = graphql::ws_schema(app.clone(), subscriptions.clone());
+        Ok(Node { app, schema, ws_schema, subscriptions })
     }
 
     /// The application core (for tools and tests).
@@ -35,18 +44,27 @@ impl Node {
 
     /// The HTTP routes.
     pub fn router(&self) -> axum::Router {
-        crate::http::router(self.app.clone(), self.schema.clone())
+        crate::http::router(self.app.clone(), self.schema.clone(), self.ws_schema.clone())
     }
 
     /// Serves on `listener` until `shutdown` resolves, then lets in-flight requests (and
-    /// their transactions) finish before returning.
+    /// their transactions) finish, and completes every subscription, before returning.
     pub async fn serve(
         self,
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let router = self.router();
-        axum::serve(listener, router).with_graceful_shutdown(shutdown).await?;
+        let subscriptions = self.subscriptions.clone();
+        let stopping = async move {
+            shutdown.await;
+            subscriptions.close();
+        };
+        axum::serve(listener, router).with_graceful_shutdown(stopping).await?;
+        // Upgraded connections run apart from the server: wait for them to say goodbye.
+        if !self.subscriptions.drained(WS_CLOSE_GRACE).await {
+            tracing::warn!("WebSocket connections still open at shutdown were dropped");
+        }
         Ok(())
     }
 }

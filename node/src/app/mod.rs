@@ -2,6 +2,7 @@
 //! call it; it never sees HTTP or GraphQL types.
 
 pub mod cache;
+pub mod changes;
 pub mod flow;
 pub mod kinds;
 pub mod observation;
@@ -42,6 +43,7 @@ struct Inner {
     self_agent: vf::AgentId,
     config: Config,
     cache: Option<Arc<cache::RecordCache>>,
+    changes: changes::Changes,
 }
 
 /// Loads the node key from `data_dir`, creating it (mode 0600) on first use.
@@ -84,11 +86,13 @@ impl App {
             .await
             .map_err(|e| anyhow::anyhow!("cannot open database {}: {e}", redact(&url)))?;
         let cache = config.storage.record_cache.then(|| Arc::new(cache::RecordCache::default()));
+        let changes = changes::Changes::new(config.api.subscription_buffer);
         let writer = Writer::spawn(WriterParts {
             db: store.db().clone(),
             key: key.clone(),
             batch: config.storage.write_batch,
             cache: cache.clone(),
+            changes: changes.clone(),
         });
         let self_agent = match records::meta(store.db(), SELF_AGENT).await? {
             Some(id) => vf::AgentId::parse(&id)?,
@@ -119,7 +123,7 @@ impl App {
         };
         let did = key.did();
         let authority = Authority::new(&key)?;
-        Ok(App { inner: Arc::new(Inner { store, did, authority, writer, self_agent, config, cache }) })
+        Ok(App { inner: Arc::new(Inner { store, did, authority, writer, self_agent, config, cache, changes }) })
     }
 
     /// The node's configuration.
@@ -150,6 +154,11 @@ impl App {
     /// The record cache, when on.
     pub fn cache(&self) -> Option<&cache::RecordCache> {
         self.inner.cache.as_deref()
+    }
+
+    /// What each committed write changed, published right after its commit.
+    pub fn changes(&self) -> &changes::Changes {
+        &self.inner.changes
     }
 
     // ----- writes -------------------------------------------------------------------

@@ -3,7 +3,8 @@
 //! against the records as they stand (stored, or staged by earlier commands of the same
 //! batch), stages its records, derived state and one signed op of the node's feed; the
 //! batch is flushed in a few multi-row statements and committed, and only then is each
-//! command answered. A command that fails stages nothing.
+//! command answered. A command that fails stages nothing. After the commit, what each
+//! successful command changed is published to subscribers (`changes`).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use uuid::Uuid;
 use valueflows_federation::{NodeKey, OP_VERSION, OpId, RecordRevision, UnsignedOp};
 use valueflows_model as vf;
 
+use super::changes::{ChangeKind, Changes, Committed, RecordChange};
 use super::kinds::{Draft, kind, state_terms};
 use super::write_set::WriteSet;
 use crate::error::AppError;
@@ -117,6 +119,8 @@ pub struct Outcome {
     pub rows: Vec<record::Model>,
     /// The op's position in the node's feed.
     pub seq: i64,
+    /// What the command changed, published once the batch is committed.
+    pub notice: Committed,
 }
 
 struct Job {
@@ -141,6 +145,8 @@ pub struct WriterParts {
     pub batch: usize,
     /// The process's record cache, kept current after each commit (None when off).
     pub cache: Option<Arc<super::cache::RecordCache>>,
+    /// Where committed changes are published.
+    pub changes: Changes,
 }
 
 impl Writer {
@@ -303,6 +309,13 @@ async fn write_batch(parts: &WriterParts, jobs: Vec<Job>) {
         }
         return;
     }
+    // Committed, and the cache no longer holds what changed: subscribers may read it now.
+    // In command order, which is feed order.
+    for (_, res) in &mut results {
+        if let Ok(out) = res {
+            parts.changes.publish(std::mem::take(&mut out.notice));
+        }
+    }
     for (reply, res) in results {
         if let Err(AppError::Internal(detail)) = &res {
             tracing::error!(%detail, "write failed");
@@ -382,6 +395,8 @@ pub struct WriteCtx<'a> {
     author: vf::AgentId,
     revisions: Vec<RecordRevision>,
     rows: Vec<record::Model>,
+    changes: Vec<RecordChange>,
+    states: Vec<Uuid>,
     seq: i64,
 }
 
@@ -404,6 +419,8 @@ impl<'a> WriteCtx<'a> {
             author,
             revisions: Vec::new(),
             rows: Vec::new(),
+            changes: Vec::new(),
+            states: Vec::new(),
             seq,
         }
     }
@@ -444,7 +461,17 @@ impl<'a> WriteCtx<'a> {
         // Main record first, in the order the command named them.
         rows.sort_by_key(|m| ids.iter().position(|i| *i == m.id).unwrap_or(usize::MAX));
         rows.dedup_by_key(|m| m.id);
-        Ok(Outcome { rows, seq: self.seq })
+        let mut states = std::mem::take(&mut self.states);
+        states.sort();
+        states.dedup();
+        let notice = Committed {
+            seq: self.seq,
+            time: self.now.clone(),
+            author: Some(self.author.uuid()),
+            records: std::mem::take(&mut self.changes),
+            states,
+        };
+        Ok(Outcome { rows, seq: self.seq, notice })
     }
 
     /// A record as it stands: staged by this command or the batch, else stored.
@@ -508,6 +535,7 @@ impl<'a> WriteCtx<'a> {
     /// Stages a resource's derived state.
     pub fn put_state(&mut self, state: &vf::ResourceState) -> Result<(), AppError> {
         self.job.put_state(state.resource.uuid(), serde_json::to_string(state)?, state_terms(state));
+        self.states.push(state.resource.uuid());
         Ok(())
     }
 
@@ -524,9 +552,16 @@ impl<'a> WriteCtx<'a> {
         Ok(())
     }
 
-    /// Stages a new revision of a record (new or existing) and adds it to the op.
+    /// Stages a new revision of a record and adds it to the op. `created_at` is the
+    /// existing record's creation time; None means the record is new.
     pub fn put(&mut self, draft: Draft, created_at: Option<String>, retracted: bool) -> Result<Uuid, AppError> {
         let revision_id = Uuid::now_v7();
+        let change = match (retracted, &created_at) {
+            (true, _) => ChangeKind::Deleted,
+            (false, None) => ChangeKind::Created,
+            (false, Some(_)) => ChangeKind::Updated,
+        };
+        self.changes.push(RecordChange { kind: draft.kind, id: draft.id, revision_id, change });
         let body = serde_json::to_string(&draft.body)?;
         let row = record::Model {
             id: draft.id,

@@ -13,10 +13,11 @@ pub mod measurement;
 pub mod observation;
 pub mod product_batch;
 pub mod scalars;
+pub mod subscription;
 
 use std::sync::Arc;
 
-use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
+use async_graphql::{Context, MergedObject, Schema, SchemaBuilder};
 use uuid::Uuid;
 
 use crate::app::App;
@@ -51,11 +52,23 @@ pub struct Mutation(
 );
 
 /// The node's GraphQL schema.
-pub type VfSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type VfSchema = Schema<Query, Mutation, subscription::Subscription>;
 
 /// Builds the schema around `app`, with the configured limits.
 pub fn schema(app: Option<App>) -> VfSchema {
-    let mut b = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+    builder(app).finish()
+}
+
+/// The same schema for WebSocket connections: it holds the subscription limits of `hub`,
+/// and gives every execution (each event a subscription delivers) fresh loaders. The
+/// HTTP schema goes without that extension, which async-graphql would run around every
+/// field resolution.
+pub fn ws_schema(app: App, hub: subscription::Subscriptions) -> VfSchema {
+    builder(Some(app)).data(hub).extension(subscription::ExecutionLoaders).finish()
+}
+
+fn builder(app: Option<App>) -> SchemaBuilder<Query, Mutation, subscription::Subscription> {
+    let mut b = Schema::build(Query::default(), Mutation::default(), subscription::Subscription)
         // Declared by the reference schema though no field of these modules returns them.
         .register_output_type::<measurement::Duration>()
         .register_input_type::<measurement::IDuration>()
@@ -67,7 +80,7 @@ pub fn schema(app: Option<App>) -> VfSchema {
             b = b.disable_introspection();
         }
     }
-    b.finish()
+    b
 }
 
 /// The SDL the node serves.

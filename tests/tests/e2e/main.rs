@@ -9,6 +9,7 @@ mod history;
 mod http;
 mod lifecycle;
 mod pagination;
+mod subscriptions;
 mod vf1;
 
 /// Runs `$suite(node)` on a SQLite node and on a PostgreSQL node (skipped with a message
