@@ -5,6 +5,8 @@ pub mod cache;
 pub mod flow;
 pub mod kinds;
 pub mod observation;
+pub mod recipe;
+pub mod scenario;
 pub mod write_set;
 pub mod writer;
 

@@ -12,7 +12,9 @@ pub mod loaders;
 pub mod measurement;
 pub mod observation;
 pub mod product_batch;
+pub mod recipe;
 pub mod scalars;
+pub mod scenario;
 
 use std::sync::Arc;
 
@@ -35,6 +37,8 @@ pub struct Query(
     knowledge::KnowledgeQuery,
     observation::ObservationQuery,
     product_batch::ProductBatchQuery,
+    recipe::RecipeQuery,
+    scenario::ScenarioQuery,
 );
 
 /// The root mutation: every module's mutations.
@@ -46,6 +50,8 @@ pub struct Mutation(
     knowledge::KnowledgeMutation,
     observation::ObservationMutation,
     product_batch::ProductBatchMutation,
+    recipe::RecipeMutation,
+    scenario::ScenarioMutation,
 );
 
 /// The node's GraphQL schema.
@@ -54,9 +60,7 @@ pub type VfSchema = Schema<Query, Mutation, EmptySubscription>;
 /// Builds the schema around `app`, with the configured limits.
 pub fn schema(app: Option<App>) -> VfSchema {
     let mut b = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        // Declared by the reference schema though no field of these modules returns them.
-        .register_output_type::<measurement::Duration>()
-        .register_input_type::<measurement::IDuration>()
+        // Declared by the reference schema though no field returns it.
         .register_output_type::<scalars::FilteringDummy>();
     if let Some(app) = app {
         let api = app.config().api.clone();
