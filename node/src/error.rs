@@ -76,6 +76,15 @@ impl From<vf::EventError> for AppError {
     }
 }
 
+impl From<vf::RecipeError> for AppError {
+    fn from(e: vf::RecipeError) -> Self {
+        match e.code() {
+            "NOT_FOUND" => AppError::NotFound(e.to_string()),
+            _ => AppError::Validation { message: e.to_string(), field: e.field().map(str::to_owned) },
+        }
+    }
+}
+
 impl From<vf::RecordError> for AppError {
     fn from(e: vf::RecordError) -> Self {
         AppError::Validation { message: e.to_string(), field: e.field().map(str::to_owned) }

@@ -131,6 +131,31 @@ typed_id!(
     "product batch"
 );
 typed_id!(
+    /// Identifies a [`RecipeProcess`](crate::RecipeProcess).
+    RecipeProcessId,
+    "recipe process"
+);
+typed_id!(
+    /// Identifies a [`RecipeFlow`](crate::RecipeFlow).
+    RecipeFlowId,
+    "recipe flow"
+);
+typed_id!(
+    /// Identifies a [`RecipeExchange`](crate::RecipeExchange).
+    RecipeExchangeId,
+    "recipe exchange"
+);
+typed_id!(
+    /// Identifies a [`Scenario`](crate::Scenario).
+    ScenarioId,
+    "scenario"
+);
+typed_id!(
+    /// Identifies a [`ScenarioDefinition`](crate::ScenarioDefinition).
+    ScenarioDefinitionId,
+    "scenario definition"
+);
+typed_id!(
     /// Identifies one revision of a record (for replication and history).
     RevisionId,
     "revision"

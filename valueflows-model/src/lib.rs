@@ -8,7 +8,7 @@
 //! - [`ids`] — typed UUID identifiers, one per kind of record.
 //! - [`time`] — [`Timestamp`], UTC with microsecond precision.
 //! - [`validation`] — shared field checks and [`RecordError`].
-//! - [`measurement`] — [`Unit`] and [`Measure`] (exact decimal quantities).
+//! - [`measurement`] — [`Unit`], [`Measure`] (exact decimal quantities) and [`Duration`].
 //! - [`action`] — the 19 [`Action`]s and their [`ActionEffects`].
 //! - [`agent`] — [`Agent`], [`AgentRelationship`], [`AgentRelationshipRole`].
 //! - [`geolocation`] — [`SpatialThing`].
@@ -16,6 +16,9 @@
 //! - [`observation`] — [`Process`], [`EconomicEvent`] and its rules
 //!   ([`EconomicEvent::record`], [`EventError`]), [`EconomicResource`], and the
 //!   fold ([`ResourceState`], [`fold`], [`Anomaly`]), and lots ([`ProductBatch`]).
+//! - [`recipe`] — [`RecipeProcess`], [`RecipeFlow`], [`RecipeExchange`], the rule that a
+//!   recipe has no cycle ([`RecipeGraph`]), and planning from a recipe ([`plan_from_recipe`]).
+//! - [`scenario`] — [`Scenario`], [`ScenarioDefinition`].
 //!
 //! # Example
 //!
@@ -55,6 +58,8 @@ pub mod ids;
 pub mod knowledge;
 pub mod measurement;
 pub mod observation;
+pub mod recipe;
+pub mod scenario;
 pub mod time;
 pub mod validation;
 
@@ -66,14 +71,20 @@ pub use agent::{Agent, AgentKind, AgentRelationship, AgentRelationshipRole};
 pub use geolocation::SpatialThing;
 pub use ids::{
     AgentId, AgentRelationshipId, AgentRelationshipRoleId, EventId, IdError, ProcessId, ProcessSpecificationId,
-    ProductBatchId, ResourceId, ResourceSpecificationId, RevisionId, SpatialThingId, UnitId,
+    ProductBatchId, RecipeExchangeId, RecipeFlowId, RecipeProcessId, ResourceId, ResourceSpecificationId, RevisionId,
+    ScenarioDefinitionId, ScenarioId, SpatialThingId, UnitId,
 };
 pub use knowledge::{ProcessSpecification, ResourceSpecification};
-pub use measurement::{Measure, Unit};
+pub use measurement::{Duration, Measure, TimeUnit, Unit};
 pub use observation::{
     Anomaly, EconomicEvent, EconomicResource, EventContext, EventError, EventOrder, NewEconomicEvent,
     NewEconomicResource, Process, ProductBatch, QuantityKind, QuantityTally, Recorded, ResourceState, ResourceView,
     UnitTally, WriteOrders, fold,
 };
+pub use recipe::{
+    FlowSide, RecipeError, RecipeExchange, RecipeFlow, RecipeGraph, RecipeProcess, Scale, ScaledFlow, ScaledProcess,
+    ScaledRecipe, plan_from_recipe,
+};
+pub use scenario::{Scenario, ScenarioDefinition};
 pub use time::{TimeError, Timestamp};
 pub use validation::{MAX_NAME_CHARS, MAX_TEXT_CHARS, RecordError};

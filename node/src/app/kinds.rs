@@ -33,6 +33,16 @@ pub mod kind {
     pub const ECONOMIC_RESOURCE: &str = "EconomicResource";
     /// A lot or batch.
     pub const PRODUCT_BATCH: &str = "ProductBatch";
+    /// A process of a recipe.
+    pub const RECIPE_PROCESS: &str = "RecipeProcess";
+    /// A flow of a recipe.
+    pub const RECIPE_FLOW: &str = "RecipeFlow";
+    /// An exchange of a recipe.
+    pub const RECIPE_EXCHANGE: &str = "RecipeExchange";
+    /// A scenario.
+    pub const SCENARIO: &str = "Scenario";
+    /// The definition of a kind of scenario.
+    pub const SCENARIO_DEFINITION: &str = "ScenarioDefinition";
 
     /// Both agent kinds.
     pub const AGENTS: &[&str] = &[PERSON, ORGANIZATION];
@@ -134,6 +144,8 @@ plain_record!(
     Unit => kind::UNIT,
     SpatialThing => kind::SPATIAL_THING,
     ProcessSpecification => kind::PROCESS_SPECIFICATION,
+    RecipeExchange => kind::RECIPE_EXCHANGE,
+    ScenarioDefinition => kind::SCENARIO_DEFINITION,
 );
 
 impl Record for vf::AgentRelationship {
@@ -185,6 +197,7 @@ impl Record for vf::Process {
     fn refs(&self) -> Vec<Ref> {
         let mut out = Vec::new();
         opt(&mut out, "basedOn", self.based_on.map(|i| i.uuid()), &[kind::PROCESS_SPECIFICATION]);
+        opt(&mut out, "nestedIn", self.nested_in.map(|i| i.uuid()), &[kind::SCENARIO]);
         out.extend(self.in_scope_of.iter().map(|a| r("inScopeOf", a.uuid(), kind::AGENTS)));
         out
     }
@@ -301,6 +314,85 @@ impl Record for vf::ProductBatch {
     }
     fn validate(&self) -> Result<(), AppError> {
         Ok(vf::ProductBatch::validate(self)?)
+    }
+}
+
+impl Record for vf::RecipeProcess {
+    fn kind(&self) -> &'static str {
+        kind::RECIPE_PROCESS
+    }
+    fn id(&self) -> Uuid {
+        self.id.uuid()
+    }
+    fn refs(&self) -> Vec<Ref> {
+        let mut out = Vec::new();
+        opt(&mut out, "processConformsTo", self.process_conforms_to.map(|i| i.uuid()), &[kind::PROCESS_SPECIFICATION]);
+        out
+    }
+    fn terms(&self) -> Vec<(String, String)> {
+        let mut out: Vec<_> =
+            self.process_classified_as.iter().map(|c| ("processClassifiedAs".to_owned(), c.clone())).collect();
+        text_terms(&mut out, &[Some(&self.name), self.note.as_deref()]);
+        out
+    }
+    fn validate(&self) -> Result<(), AppError> {
+        Ok(vf::RecipeProcess::validate(self)?)
+    }
+}
+
+impl Record for vf::RecipeFlow {
+    fn kind(&self) -> &'static str {
+        kind::RECIPE_FLOW
+    }
+    fn id(&self) -> Uuid {
+        self.id.uuid()
+    }
+    fn refs(&self) -> Vec<Ref> {
+        let mut out = vec![r("resourceConformsTo", self.resource_conforms_to.uuid(), &[kind::RESOURCE_SPECIFICATION])];
+        opt(&mut out, "recipeInputOf", self.recipe_input_of.map(|i| i.uuid()), &[kind::RECIPE_PROCESS]);
+        opt(&mut out, "recipeOutputOf", self.recipe_output_of.map(|i| i.uuid()), &[kind::RECIPE_PROCESS]);
+        opt(&mut out, "recipeClauseOf", self.recipe_clause_of.map(|i| i.uuid()), &[kind::RECIPE_EXCHANGE]);
+        opt(&mut out, "stage", self.stage.map(|i| i.uuid()), &[kind::PROCESS_SPECIFICATION]);
+        for (field, m) in
+            [("resourceQuantity.hasUnit", &self.resource_quantity), ("effortQuantity.hasUnit", &self.effort_quantity)]
+        {
+            if let Some(u) = m.as_ref().and_then(|m| m.has_unit) {
+                out.push(r(field, u.uuid(), &[kind::UNIT]));
+            }
+        }
+        out
+    }
+    fn terms(&self) -> Vec<(String, String)> {
+        let mut out = vec![("action".to_owned(), self.action.id().to_owned())];
+        text_terms(&mut out, &[self.note.as_deref()]);
+        out
+    }
+    fn validate(&self) -> Result<(), AppError> {
+        Ok(vf::RecipeFlow::validate(self)?)
+    }
+}
+
+impl Record for vf::Scenario {
+    fn kind(&self) -> &'static str {
+        kind::SCENARIO
+    }
+    fn id(&self) -> Uuid {
+        self.id.uuid()
+    }
+    fn refs(&self) -> Vec<Ref> {
+        let mut out = Vec::new();
+        opt(&mut out, "definedAs", self.defined_as.map(|i| i.uuid()), &[kind::SCENARIO_DEFINITION]);
+        opt(&mut out, "refinementOf", self.refinement_of.map(|i| i.uuid()), &[kind::SCENARIO]);
+        out.extend(self.in_scope_of.iter().map(|a| r("inScopeOf", a.uuid(), kind::AGENTS)));
+        out
+    }
+    fn terms(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        text_terms(&mut out, &[Some(&self.name), self.note.as_deref()]);
+        out
+    }
+    fn validate(&self) -> Result<(), AppError> {
+        Ok(vf::Scenario::validate(self)?)
     }
 }
 

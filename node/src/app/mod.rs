@@ -6,6 +6,8 @@ pub mod changes;
 pub mod flow;
 pub mod kinds;
 pub mod observation;
+pub mod recipe;
+pub mod scenario;
 pub mod write_set;
 pub mod writer;
 

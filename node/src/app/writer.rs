@@ -57,9 +57,16 @@ impl Command {
     fn is_barrier(&self) -> bool {
         match self {
             Command::Delete { .. } => true,
-            // Resource state folds over events and the stage of their processes.
-            Command::Update { kinds, .. } => kinds.contains(&kind::ECONOMIC_RESOURCE) || kinds.contains(&kind::PROCESS),
-            Command::Create(_) | Command::RecordEvent(_) => false,
+            // Resource state folds over events and the stage of their processes; recipe
+            // flows and process kinds are checked for cycles through the index.
+            Command::Update { kinds, .. } => {
+                kinds.contains(&kind::ECONOMIC_RESOURCE)
+                    || kinds.contains(&kind::PROCESS)
+                    || kinds.contains(&kind::RECIPE_FLOW)
+                    || kinds.contains(&kind::RECIPE_PROCESS)
+            }
+            Command::Create(draft) => draft.kind == kind::RECIPE_FLOW,
+            Command::RecordEvent(_) => false,
         }
     }
 }
@@ -601,7 +608,19 @@ impl<'a> WriteCtx<'a> {
 
     async fn create(&mut self, draft: Draft) -> Result<Uuid, AppError> {
         self.check_refs(&draft).await?;
+        self.check_links(&draft, false).await?;
         self.put(draft, None, false)
+    }
+
+    /// Rules that read other records than the ones `draft` refers to. A new recipe process
+    /// has no flows yet, so only its revisions can close a cycle.
+    async fn check_links(&mut self, draft: &Draft, revising: bool) -> Result<(), AppError> {
+        match draft.kind {
+            kind::RECIPE_FLOW => super::recipe::check_no_cycle(self, draft).await,
+            kind::RECIPE_PROCESS if revising => super::recipe::check_no_cycle(self, draft).await,
+            kind::SCENARIO => super::scenario::check_refinement(self, draft).await,
+            _ => Ok(()),
+        }
     }
 
     async fn current(&mut self, kinds: &[&str], revision_id: Uuid) -> Result<record::Model, AppError> {
@@ -639,6 +658,7 @@ impl<'a> WriteCtx<'a> {
             return Err(AppError::Internal("an update changed the record's id or kind".to_owned()));
         }
         self.check_refs(&draft).await?;
+        self.check_links(&draft, true).await?;
         let before = current.body.clone();
         let id = self.put(draft, Some(current.created_at.clone()), false)?;
         if current.kind == kind::ECONOMIC_RESOURCE {

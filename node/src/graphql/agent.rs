@@ -14,6 +14,7 @@ use super::observation::{
     EconomicResourceConnection, ProcessConnection, event_filters, events_connection, resource_node,
 };
 use super::scalars::Uri;
+use super::scenario::ScenarioConnection;
 use super::{
     Rec, app, id_patch, ids_patch, parse_id, parse_ids, parse_opt_id, patch, patch_required, require_read,
     require_write, uri_list_patch,
@@ -122,6 +123,14 @@ use crate::store::records::{Filter, ListQuery};
     field(
         name = "economic_events_in_scope",
         ty = "GqlResult<Option<EconomicEventConnection>>",
+        arg(name = "first", ty = "Option<i32>"),
+        arg(name = "after", ty = "Option<String>"),
+        arg(name = "last", ty = "Option<i32>"),
+        arg(name = "before", ty = "Option<String>")
+    ),
+    field(
+        name = "scenarios_in_scope",
+        ty = "GqlResult<Option<ScenarioConnection>>",
         arg(name = "first", ty = "Option<i32>"),
         arg(name = "after", ty = "Option<String>"),
         arg(name = "last", ty = "Option<i32>"),
@@ -424,6 +433,17 @@ macro_rules! agent_object {
                 before: Option<String>,
             ) -> GqlResult<Option<EconomicEventConnection>> {
                 agent_events(ctx, self.0.id, vec!["inScopeOf"], Vec::new(), PageArgs::new(first, after, last, before)).await
+            }
+            /// Scenarios within the scope of this agent.
+            async fn scenarios_in_scope(
+                &self,
+                ctx: &Context<'_>,
+                first: Option<i32>,
+                after: Option<String>,
+                last: Option<i32>,
+                before: Option<String>,
+            ) -> GqlResult<Option<ScenarioConnection>> {
+                super::scenario::scenarios_naming(ctx, "inScopeOf", self.0.id, PageArgs::new(first, after, last, before)).await
             }
             async fn revision(&self, ctx: &Context<'_>, revision_id: ID) -> GqlResult<Option<$ty>> {
                 Ok(super::history::revision(ctx, self.0.id, &revision_id).await?.map($ty))

@@ -15,6 +15,7 @@ use super::observation::{
     EconomicEventConnection, EconomicResourceConnection, ProcessConnection, events_connection, process_node,
     resource_node,
 };
+use super::recipe::{RecipeFlowConnection, RecipeProcessConnection, recipe_flow_node, recipe_process_node};
 use super::scalars::Uri;
 use super::{
     Rec, app, id_patch, parse_id, parse_opt_id, patch, patch_required, require_read, require_write, uri_list_patch,
@@ -184,6 +185,38 @@ impl ProcessSpecification {
         };
         let (items, info) = list(ctx, q, &PageArgs::new(first, after, last, before), process_node).await?;
         Ok(Some(ProcessConnection::new(items, info)))
+    }
+    /// Recipe processes of this kind.
+    async fn conforming_recipe_processes(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> GqlResult<Option<RecipeProcessConnection>> {
+        let q = ListQuery {
+            kinds: vec![kind::RECIPE_PROCESS],
+            filters: vec![Filter::AnyOf { field: "processConformsTo".to_owned(), values: vec![self.0.id.to_string()] }],
+        };
+        let (items, info) = list(ctx, q, &PageArgs::new(first, after, last, before), recipe_process_node).await?;
+        Ok(Some(RecipeProcessConnection::new(items, info)))
+    }
+    /// Recipe flows that ask for a resource last processed by a process of this kind.
+    async fn recipe_flows_requiring_stage(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> GqlResult<Option<RecipeFlowConnection>> {
+        let q = ListQuery {
+            kinds: vec![kind::RECIPE_FLOW],
+            filters: vec![Filter::AnyOf { field: "stage".to_owned(), values: vec![self.0.id.to_string()] }],
+        };
+        let (items, info) = list(ctx, q, &PageArgs::new(first, after, last, before), recipe_flow_node).await?;
+        Ok(Some(RecipeFlowConnection::new(items, info)))
     }
 }
 

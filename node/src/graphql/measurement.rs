@@ -95,19 +95,63 @@ pub enum TimeUnit {
     Second,
 }
 
-/// A length of time.
+impl From<vf::TimeUnit> for TimeUnit {
+    fn from(u: vf::TimeUnit) -> Self {
+        match u {
+            vf::TimeUnit::Year => TimeUnit::Year,
+            vf::TimeUnit::Month => TimeUnit::Month,
+            vf::TimeUnit::Week => TimeUnit::Week,
+            vf::TimeUnit::Day => TimeUnit::Day,
+            vf::TimeUnit::Hour => TimeUnit::Hour,
+            vf::TimeUnit::Minute => TimeUnit::Minute,
+            vf::TimeUnit::Second => TimeUnit::Second,
+        }
+    }
+}
+
+impl From<TimeUnit> for vf::TimeUnit {
+    fn from(u: TimeUnit) -> Self {
+        match u {
+            TimeUnit::Year => vf::TimeUnit::Year,
+            TimeUnit::Month => vf::TimeUnit::Month,
+            TimeUnit::Week => vf::TimeUnit::Week,
+            TimeUnit::Day => vf::TimeUnit::Day,
+            TimeUnit::Hour => vf::TimeUnit::Hour,
+            TimeUnit::Minute => vf::TimeUnit::Minute,
+            TimeUnit::Second => vf::TimeUnit::Second,
+        }
+    }
+}
+
+/// A `Duration` represents an interval between two `DateTime` values.
 #[derive(SimpleObject)]
 pub struct Duration {
+    /// A number representing the duration, will be paired with a unit.
     pub numeric_duration: Decimal,
+    /// A unit of measure.
     pub unit_type: TimeUnit,
 }
 
-/// A length of time, on input.
-#[derive(InputObject)]
+impl From<vf::Duration> for Duration {
+    fn from(d: vf::Duration) -> Self {
+        Duration { numeric_duration: Decimal(d.numeric_duration), unit_type: d.unit_type.into() }
+    }
+}
+
+/// Mutation input structure for defining time durations.
+#[derive(InputObject, Clone, Copy)]
 #[graphql(name = "IDuration")]
 pub struct IDuration {
+    /// A number representing the duration, will be paired with a unit.
     pub numeric_duration: Decimal,
+    /// A unit of measure.
     pub unit_type: TimeUnit,
+}
+
+impl From<IDuration> for vf::Duration {
+    fn from(d: IDuration) -> Self {
+        vf::Duration { numeric_duration: d.numeric_duration.0, unit_type: d.unit_type.into() }
+    }
 }
 
 connection!(UnitConnection, UnitEdge, Unit, "units");

@@ -12,7 +12,9 @@ pub mod loaders;
 pub mod measurement;
 pub mod observation;
 pub mod product_batch;
+pub mod recipe;
 pub mod scalars;
+pub mod scenario;
 pub mod subscription;
 
 use std::sync::Arc;
@@ -37,6 +39,8 @@ pub struct Query(
     observation::ObservationQuery,
     product_batch::ProductBatchQuery,
     product_batch::BatchLotRecordQuery,
+    recipe::RecipeQuery,
+    scenario::ScenarioQuery,
 );
 
 /// The root mutation: every module's mutations.
@@ -49,6 +53,8 @@ pub struct Mutation(
     observation::ObservationMutation,
     product_batch::ProductBatchMutation,
     product_batch::BatchLotRecordMutation,
+    recipe::RecipeMutation,
+    scenario::ScenarioMutation,
 );
 
 /// The node's GraphQL schema.
@@ -69,9 +75,7 @@ pub fn ws_schema(app: App, hub: subscription::Subscriptions) -> VfSchema {
 
 fn builder(app: Option<App>) -> SchemaBuilder<Query, Mutation, subscription::Subscription> {
     let mut b = Schema::build(Query::default(), Mutation::default(), subscription::Subscription)
-        // Declared by the reference schema though no field of these modules returns them.
-        .register_output_type::<measurement::Duration>()
-        .register_input_type::<measurement::IDuration>()
+        // Declared by the reference schema though no field returns it.
         .register_output_type::<scalars::FilteringDummy>();
     if let Some(app) = app {
         let api = app.config().api.clone();

@@ -833,6 +833,10 @@ impl Process {
     async fn based_on(&self, ctx: &Context<'_>) -> GqlResult<Option<ProcessSpecification>> {
         load_process_spec(ctx, self.0.data.based_on).await
     }
+    /// The process with its inputs and outputs is part of the scenario.
+    async fn nested_in(&self, ctx: &Context<'_>) -> GqlResult<Option<super::scenario::Scenario>> {
+        super::scenario::load_scenario(ctx, self.0.data.nested_in).await
+    }
 }
 
 // ----- inputs -----------------------------------------------------------------------------
@@ -965,6 +969,8 @@ pub struct ProcessCreateParams {
     pub in_scope_of: Option<Vec<ID>>,
     /// (`ProcessSpecification`) The definition or specification for a process.
     pub based_on: Option<ID>,
+    /// (`Scenario`) The scenario the process, with its inputs and outputs, is part of.
+    pub nested_in: Option<ID>,
 }
 
 /// Changes to a process.
@@ -992,6 +998,9 @@ pub struct ProcessUpdateParams {
     /// (`ProcessSpecification`) The definition or specification for a process.
     #[graphql(default)]
     pub based_on: MaybeUndefined<ID>,
+    /// (`Scenario`) The scenario the process, with its inputs and outputs, is part of.
+    #[graphql(default)]
+    pub nested_in: MaybeUndefined<ID>,
 }
 
 /// The process created or updated.
@@ -1263,6 +1272,7 @@ impl ObservationMutation {
             classified_as: Uri::strings(p.classified_as),
             in_scope_of: parse_ids("inScopeOf", &p.in_scope_of)?.into_iter().map(vf::AgentId::new).collect(),
             based_on: parse_opt_id("basedOn", &p.based_on)?.map(vf::ProcessSpecificationId::new),
+            nested_in: parse_opt_id("nestedIn", &p.nested_in)?.map(vf::ScenarioId::new),
         };
         let row = app(ctx).create(&rec, author).await?;
         Ok(ProcessResponse { process: written(row, kind::PROCESS, Process)? })
@@ -1273,6 +1283,7 @@ impl ObservationMutation {
         let p = process;
         let rev = parse_id("revisionId", &p.revision_id)?;
         let based = id_patch("basedOn", p.based_on, vf::ProcessSpecificationId::new)?;
+        let nested = id_patch("nestedIn", p.nested_in, vf::ScenarioId::new)?;
         let mut scopes_new = Vec::new();
         let scopes_given = !p.in_scope_of.is_undefined();
         ids_patch("inScopeOf", &mut scopes_new, p.in_scope_of, vf::AgentId::new)?;
@@ -1295,6 +1306,7 @@ impl ObservationMutation {
                         x.in_scope_of = scopes_new;
                     }
                     patch(&mut x.based_on, based);
+                    patch(&mut x.nested_in, nested);
                     Ok(x)
                 },
                 author,

@@ -9,6 +9,7 @@ mod history;
 mod http;
 mod lifecycle;
 mod pagination;
+mod recipe;
 mod subscriptions;
 mod vf1;
 
