@@ -16,6 +16,11 @@
 //! - [`observation`] — [`Process`], [`EconomicEvent`] and its rules
 //!   ([`EconomicEvent::record`], [`EventError`]), [`EconomicResource`], and the
 //!   fold ([`ResourceState`], [`fold`], [`Anomaly`]), and lots ([`ProductBatch`]).
+//! - [`agreement`] — [`Agreement`], realized by economic events.
+//! - [`proposal`] — [`Proposal`], [`ProposedIntent`], [`ProposedTo`], [`ProposalList`],
+//!   and whether a proposal is an offer or a request ([`ProposalPurpose`]).
+//! - [`claim`] — [`Claim`], [`Settlement`] and their rules ([`ClaimError`]).
+//! - [`appreciation`] — [`Appreciation`].
 //!
 //! # Example
 //!
@@ -50,11 +55,15 @@
 
 pub mod action;
 pub mod agent;
+pub mod agreement;
+pub mod appreciation;
+pub mod claim;
 pub mod geolocation;
 pub mod ids;
 pub mod knowledge;
 pub mod measurement;
 pub mod observation;
+pub mod proposal;
 pub mod time;
 pub mod validation;
 
@@ -63,10 +72,14 @@ pub use action::{
     LocationEffect, QuantityEffect, StageEffect, StateEffect, UnknownAction, UnknownEffect,
 };
 pub use agent::{Agent, AgentKind, AgentRelationship, AgentRelationshipRole};
+pub use agreement::Agreement;
+pub use appreciation::Appreciation;
+pub use claim::{Claim, ClaimError, Settled, Settlement};
 pub use geolocation::SpatialThing;
 pub use ids::{
-    AgentId, AgentRelationshipId, AgentRelationshipRoleId, EventId, IdError, ProcessId, ProcessSpecificationId,
-    ProductBatchId, ResourceId, ResourceSpecificationId, RevisionId, SpatialThingId, UnitId,
+    AgentId, AgentRelationshipId, AgentRelationshipRoleId, AgreementId, AppreciationId, ClaimId, EventId, IdError,
+    ProcessId, ProcessSpecificationId, ProductBatchId, ProposalId, ProposalListId, ProposedIntentId, ProposedToId,
+    ResourceId, ResourceSpecificationId, RevisionId, SettlementId, SpatialThingId, UnitId,
 };
 pub use knowledge::{ProcessSpecification, ResourceSpecification};
 pub use measurement::{Measure, Unit};
@@ -75,5 +88,6 @@ pub use observation::{
     NewEconomicResource, Process, ProductBatch, QuantityKind, QuantityTally, Recorded, ResourceState, ResourceView,
     UnitTally, WriteOrders, fold,
 };
+pub use proposal::{IntentSides, Proposal, ProposalList, ProposalPurpose, ProposedIntent, ProposedTo};
 pub use time::{TimeError, Timestamp};
 pub use validation::{MAX_NAME_CHARS, MAX_TEXT_CHARS, RecordError};

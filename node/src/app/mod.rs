@@ -2,9 +2,11 @@
 //! call it; it never sees HTTP or GraphQL types.
 
 pub mod cache;
+pub mod claim;
 pub mod flow;
 pub mod kinds;
 pub mod observation;
+pub mod proposal;
 pub mod write_set;
 pub mod writer;
 

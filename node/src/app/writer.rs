@@ -56,7 +56,12 @@ impl Command {
         match self {
             Command::Delete { .. } => true,
             // Resource state folds over events and the stage of their processes.
-            Command::Update { kinds, .. } => kinds.contains(&kind::ECONOMIC_RESOURCE) || kinds.contains(&kind::PROCESS),
+            // A claim's units are checked against the settlements found through the index.
+            Command::Update { kinds, .. } => {
+                kinds.contains(&kind::ECONOMIC_RESOURCE)
+                    || kinds.contains(&kind::PROCESS)
+                    || kinds.contains(&kind::CLAIM)
+            }
             Command::Create(_) | Command::RecordEvent(_) => false,
         }
     }
@@ -88,6 +93,7 @@ impl Command {
                 records.extend(e.at_location.iter().chain(&e.to_location).map(|p| p.uuid()));
                 records.extend(e.resource_conforms_to.iter().map(|p| p.uuid()));
                 records.extend(e.corrects.iter().chain(&e.triggered_by).map(|p| p.uuid()));
+                records.extend(e.realization_of.iter().map(|a| a.uuid()));
                 records.extend(
                     [e.resource_quantity, e.effort_quantity]
                         .iter()
@@ -566,6 +572,7 @@ impl<'a> WriteCtx<'a> {
 
     async fn create(&mut self, draft: Draft) -> Result<Uuid, AppError> {
         self.check_refs(&draft).await?;
+        super::claim::check(self, &draft, false).await?;
         self.put(draft, None, false)
     }
 
@@ -604,6 +611,7 @@ impl<'a> WriteCtx<'a> {
             return Err(AppError::Internal("an update changed the record's id or kind".to_owned()));
         }
         self.check_refs(&draft).await?;
+        super::claim::check(self, &draft, true).await?;
         let before = current.body.clone();
         let id = self.put(draft, Some(current.created_at.clone()), false)?;
         if current.kind == kind::ECONOMIC_RESOURCE {

@@ -3,6 +3,9 @@
 
 pub mod action;
 pub mod agent;
+pub mod agreement;
+pub mod appreciation;
+pub mod claim;
 pub mod connection;
 pub mod error;
 pub mod geolocation;
@@ -12,6 +15,8 @@ pub mod loaders;
 pub mod measurement;
 pub mod observation;
 pub mod product_batch;
+pub mod proposal;
+pub mod proposal_list;
 pub mod scalars;
 
 use std::sync::Arc;
@@ -35,6 +40,11 @@ pub struct Query(
     knowledge::KnowledgeQuery,
     observation::ObservationQuery,
     product_batch::ProductBatchQuery,
+    agreement::AgreementQuery,
+    proposal::ProposalQuery,
+    proposal_list::ProposalListQuery,
+    claim::ClaimQuery,
+    appreciation::AppreciationQuery,
 );
 
 /// The root mutation: every module's mutations.
@@ -46,6 +56,11 @@ pub struct Mutation(
     knowledge::KnowledgeMutation,
     observation::ObservationMutation,
     product_batch::ProductBatchMutation,
+    agreement::AgreementMutation,
+    proposal::ProposalMutation,
+    proposal_list::ProposalListMutation,
+    claim::ClaimMutation,
+    appreciation::AppreciationMutation,
 );
 
 /// The node's GraphQL schema.
