@@ -3,6 +3,7 @@
 mod auth;
 mod bad_input;
 mod concurrency;
+mod exchange;
 mod flow;
 mod history;
 mod http;
