@@ -237,10 +237,18 @@ async fn offers_and_requests(node: &TestNode) {
 
 async fn proposal_lists_and_paging(node: &TestNode) {
     let shop = shop(node).await;
+    const NONE: &str = "{ offers { pageInfo { totalCount } } requests { edges { node { id } } }
+        notRequests: proposals(filter: {isRequest: false}) { pageInfo { totalCount } } }";
+    let empty = node.ok(NONE, json!({})).await;
+    assert_eq!(empty["offers"]["pageInfo"]["totalCount"], 0);
+    assert!(ids(&empty["requests"]).is_empty());
+    assert_eq!(empty["notRequests"]["pageInfo"]["totalCount"], 0);
     let mut offers = Vec::new();
     for i in 0..5 {
         offers.push(s(&proposal(node, json!({"name": format!("Price {i}"), "purpose": "offer"})).await["id"]));
     }
+    // No request at all: every proposal is "not a request".
+    assert_eq!(node.ok(NONE, json!({})).await["notRequests"]["pageInfo"]["totalCount"], 5);
     const Q: &str =
         "query($f: Int, $a: String, $l: Int, $b: String) { offers(first: $f, after: $a, last: $l, before: $b) {
         edges { cursor node { id } } pageInfo { startCursor endCursor hasNextPage hasPreviousPage totalCount } } }";
