@@ -91,6 +91,12 @@ impl From<vf::RecordError> for AppError {
     }
 }
 
+impl From<vf::ClaimError> for AppError {
+    fn from(e: vf::ClaimError) -> Self {
+        AppError::Validation { message: e.to_string(), field: e.field().map(str::to_owned) }
+    }
+}
+
 impl From<valueflows_federation::OpError> for AppError {
     fn from(e: valueflows_federation::OpError) -> Self {
         AppError::Internal(format!("op: {e}"))

@@ -156,6 +156,46 @@ typed_id!(
     "scenario definition"
 );
 typed_id!(
+    /// Identifies an [`Agreement`](crate::Agreement).
+    AgreementId,
+    "agreement"
+);
+typed_id!(
+    /// Identifies a [`Proposal`](crate::Proposal).
+    ProposalId,
+    "proposal"
+);
+typed_id!(
+    /// Identifies a [`ProposedIntent`](crate::ProposedIntent).
+    ProposedIntentId,
+    "proposed intent"
+);
+typed_id!(
+    /// Identifies a [`ProposedTo`](crate::ProposedTo).
+    ProposedToId,
+    "proposed to"
+);
+typed_id!(
+    /// Identifies a [`ProposalList`](crate::ProposalList).
+    ProposalListId,
+    "proposal list"
+);
+typed_id!(
+    /// Identifies a [`Claim`](crate::Claim).
+    ClaimId,
+    "claim"
+);
+typed_id!(
+    /// Identifies a [`Settlement`](crate::Settlement).
+    SettlementId,
+    "settlement"
+);
+typed_id!(
+    /// Identifies an [`Appreciation`](crate::Appreciation).
+    AppreciationId,
+    "appreciation"
+);
+typed_id!(
     /// Identifies one revision of a record (for replication and history).
     RevisionId,
     "revision"

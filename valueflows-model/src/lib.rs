@@ -19,6 +19,11 @@
 //! - [`recipe`] — [`RecipeProcess`], [`RecipeFlow`], [`RecipeExchange`], the rule that a
 //!   recipe has no cycle ([`RecipeGraph`]), and planning from a recipe ([`plan_from_recipe`]).
 //! - [`scenario`] — [`Scenario`], [`ScenarioDefinition`].
+//! - [`agreement`] — [`Agreement`], realized by economic events.
+//! - [`proposal`] — [`Proposal`], [`ProposedIntent`], [`ProposedTo`], [`ProposalList`],
+//!   and whether a proposal is an offer or a request ([`ProposalPurpose`]).
+//! - [`claim`] — [`Claim`], [`Settlement`] and their rules ([`ClaimError`]).
+//! - [`appreciation`] — [`Appreciation`].
 //!
 //! # Example
 //!
@@ -53,11 +58,15 @@
 
 pub mod action;
 pub mod agent;
+pub mod agreement;
+pub mod appreciation;
+pub mod claim;
 pub mod geolocation;
 pub mod ids;
 pub mod knowledge;
 pub mod measurement;
 pub mod observation;
+pub mod proposal;
 pub mod recipe;
 pub mod scenario;
 pub mod time;
@@ -68,11 +77,15 @@ pub use action::{
     LocationEffect, QuantityEffect, StageEffect, StateEffect, UnknownAction, UnknownEffect,
 };
 pub use agent::{Agent, AgentKind, AgentRelationship, AgentRelationshipRole};
+pub use agreement::Agreement;
+pub use appreciation::Appreciation;
+pub use claim::{Claim, ClaimError, Settled, Settlement};
 pub use geolocation::SpatialThing;
 pub use ids::{
-    AgentId, AgentRelationshipId, AgentRelationshipRoleId, EventId, IdError, ProcessId, ProcessSpecificationId,
-    ProductBatchId, RecipeExchangeId, RecipeFlowId, RecipeProcessId, ResourceId, ResourceSpecificationId, RevisionId,
-    ScenarioDefinitionId, ScenarioId, SpatialThingId, UnitId,
+    AgentId, AgentRelationshipId, AgentRelationshipRoleId, AgreementId, AppreciationId, ClaimId, EventId, IdError,
+    ProcessId, ProcessSpecificationId, ProductBatchId, ProposalId, ProposalListId, ProposedIntentId, ProposedToId,
+    RecipeExchangeId, RecipeFlowId, RecipeProcessId, ResourceId, ResourceSpecificationId, RevisionId,
+    ScenarioDefinitionId, ScenarioId, SettlementId, SpatialThingId, UnitId,
 };
 pub use knowledge::{ProcessSpecification, ResourceSpecification};
 pub use measurement::{Duration, Measure, TimeUnit, Unit};
@@ -81,6 +94,7 @@ pub use observation::{
     NewEconomicResource, Process, ProductBatch, QuantityKind, QuantityTally, Recorded, ResourceState, ResourceView,
     UnitTally, WriteOrders, fold,
 };
+pub use proposal::{IntentSides, Proposal, ProposalList, ProposalPurpose, ProposedIntent, ProposedTo};
 pub use recipe::{
     FlowSide, RecipeError, RecipeExchange, RecipeFlow, RecipeGraph, RecipeProcess, Scale, ScaledFlow, ScaledProcess,
     ScaledRecipe, plan_from_recipe,

@@ -43,6 +43,26 @@ pub mod kind {
     pub const SCENARIO: &str = "Scenario";
     /// The definition of a kind of scenario.
     pub const SCENARIO_DEFINITION: &str = "ScenarioDefinition";
+    /// An agreement.
+    pub const AGREEMENT: &str = "Agreement";
+    /// A proposal (offer or request).
+    pub const PROPOSAL: &str = "Proposal";
+    /// An intent published in a proposal.
+    pub const PROPOSED_INTENT: &str = "ProposedIntent";
+    /// A proposal published to an agent.
+    pub const PROPOSED_TO: &str = "ProposedTo";
+    /// A list of proposals (ValueFlows 1.0).
+    pub const PROPOSAL_LIST: &str = "ProposalList";
+    /// A claim.
+    pub const CLAIM: &str = "Claim";
+    /// A settlement of a claim.
+    pub const SETTLEMENT: &str = "Settlement";
+    /// An appreciation.
+    pub const APPRECIATION: &str = "Appreciation";
+    /// An intent (the planning module's record; proposals publish intents).
+    pub const INTENT: &str = "Intent";
+    /// A fulfillment (the planning module's record; an event fulfilling a commitment is planned).
+    pub const FULFILLMENT: &str = "Fulfillment";
 
     /// Both agent kinds.
     pub const AGENTS: &[&str] = &[PERSON, ORGANIZATION];
@@ -252,6 +272,7 @@ impl Record for vf::EconomicEvent {
         opt(&mut out, "toLocation", self.to_location.map(|i| i.uuid()), &[kind::SPATIAL_THING]);
         opt(&mut out, "inputOf", self.input_of.map(|i| i.uuid()), &[kind::PROCESS]);
         opt(&mut out, "outputOf", self.output_of.map(|i| i.uuid()), &[kind::PROCESS]);
+        opt(&mut out, "realizationOf", self.realization_of.map(|i| i.uuid()), &[kind::AGREEMENT]);
         for (field, m) in
             [("resourceQuantity.hasUnit", &self.resource_quantity), ("effortQuantity.hasUnit", &self.effort_quantity)]
         {
@@ -393,6 +414,209 @@ impl Record for vf::Scenario {
     }
     fn validate(&self) -> Result<(), AppError> {
         Ok(vf::Scenario::validate(self)?)
+    }
+}
+
+fn unit_refs(out: &mut Vec<Ref>, quantities: [(&'static str, &Option<vf::Measure>); 2]) {
+    for (field, m) in quantities {
+        if let Some(u) = m.as_ref().and_then(|m| m.has_unit) {
+            out.push(r(field, u.uuid(), &[kind::UNIT]));
+        }
+    }
+}
+
+fn scope_refs(out: &mut Vec<Ref>, scopes: &[vf::AgentId]) {
+    out.extend(scopes.iter().map(|a| r("inScopeOf", a.uuid(), kind::AGENTS)));
+}
+
+impl Record for vf::Agreement {
+    fn kind(&self) -> &'static str {
+        kind::AGREEMENT
+    }
+    fn id(&self) -> Uuid {
+        self.id.uuid()
+    }
+    fn refs(&self) -> Vec<Ref> {
+        Vec::new()
+    }
+    fn terms(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        text_terms(&mut out, &[self.name.as_deref(), self.note.as_deref()]);
+        out
+    }
+    fn validate(&self) -> Result<(), AppError> {
+        Ok(vf::Agreement::validate(self)?)
+    }
+}
+
+/// Publication period bounds as sortable text, open ends as the extremes, so "active at
+/// t" is two range filters.
+const OPEN_START: &str = "0000-01-01T00:00:00.000000Z";
+const OPEN_END: &str = "9999-12-31T23:59:59.999999Z";
+
+impl Record for vf::Proposal {
+    fn kind(&self) -> &'static str {
+        kind::PROPOSAL
+    }
+    fn id(&self) -> Uuid {
+        self.id.uuid()
+    }
+    fn refs(&self) -> Vec<Ref> {
+        let mut out = Vec::new();
+        opt(&mut out, "eligibleLocation", self.eligible_location.map(|i| i.uuid()), &[kind::SPATIAL_THING]);
+        out.extend(self.listed_in.iter().map(|l| r("listedIn", l.uuid(), &[kind::PROPOSAL_LIST])));
+        scope_refs(&mut out, &self.in_scope_of);
+        out
+    }
+    fn terms(&self) -> Vec<(String, String)> {
+        let mut out = vec![
+            ("publishedFrom".to_owned(), self.has_beginning.map_or_else(|| OPEN_START.to_owned(), |t| t.to_rfc3339())),
+            ("publishedUntil".to_owned(), self.has_end.map_or_else(|| OPEN_END.to_owned(), |t| t.to_rfc3339())),
+        ];
+        if let Some(p) = self.purpose {
+            out.push(("purpose".to_owned(), p.id().to_owned()));
+        }
+        text_terms(&mut out, &[self.name.as_deref(), self.note.as_deref()]);
+        out
+    }
+    fn validate(&self) -> Result<(), AppError> {
+        Ok(vf::Proposal::validate(self)?)
+    }
+}
+
+impl Record for vf::ProposedIntent {
+    fn kind(&self) -> &'static str {
+        kind::PROPOSED_INTENT
+    }
+    fn id(&self) -> Uuid {
+        self.id.uuid()
+    }
+    fn refs(&self) -> Vec<Ref> {
+        vec![
+            r("publishedIn", self.published_in.uuid(), &[kind::PROPOSAL]),
+            r("publishes", self.publishes, &[kind::INTENT]),
+        ]
+    }
+    fn terms(&self) -> Vec<(String, String)> {
+        vec![("reciprocal".to_owned(), self.reciprocal.to_string())]
+    }
+}
+
+impl Record for vf::ProposedTo {
+    fn kind(&self) -> &'static str {
+        kind::PROPOSED_TO
+    }
+    fn id(&self) -> Uuid {
+        self.id.uuid()
+    }
+    fn refs(&self) -> Vec<Ref> {
+        vec![
+            r("proposed", self.proposed.uuid(), &[kind::PROPOSAL]),
+            r("proposedTo", self.proposed_to.uuid(), kind::AGENTS),
+        ]
+    }
+}
+
+impl Record for vf::ProposalList {
+    fn kind(&self) -> &'static str {
+        kind::PROPOSAL_LIST
+    }
+    fn id(&self) -> Uuid {
+        self.id.uuid()
+    }
+    fn refs(&self) -> Vec<Ref> {
+        self.proposed_to.iter().map(|a| r("proposedTo", a.uuid(), kind::AGENTS)).collect()
+    }
+    fn terms(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        text_terms(&mut out, &[self.name.as_deref(), self.note.as_deref()]);
+        out
+    }
+    fn validate(&self) -> Result<(), AppError> {
+        Ok(vf::ProposalList::validate(self)?)
+    }
+}
+
+impl Record for vf::Claim {
+    fn kind(&self) -> &'static str {
+        kind::CLAIM
+    }
+    fn id(&self) -> Uuid {
+        self.id.uuid()
+    }
+    fn refs(&self) -> Vec<Ref> {
+        let mut out = vec![r("triggeredBy", self.triggered_by.uuid(), &[kind::ECONOMIC_EVENT])];
+        opt(&mut out, "provider", self.provider.map(|i| i.uuid()), kind::AGENTS);
+        opt(&mut out, "receiver", self.receiver.map(|i| i.uuid()), kind::AGENTS);
+        opt(
+            &mut out,
+            "resourceConformsTo",
+            self.resource_conforms_to.map(|i| i.uuid()),
+            &[kind::RESOURCE_SPECIFICATION],
+        );
+        unit_refs(
+            &mut out,
+            [("resourceQuantity.hasUnit", &self.resource_quantity), ("effortQuantity.hasUnit", &self.effort_quantity)],
+        );
+        scope_refs(&mut out, &self.in_scope_of);
+        out
+    }
+    fn terms(&self) -> Vec<(String, String)> {
+        let mut out = vec![
+            ("action".to_owned(), self.action.id().to_owned()),
+            ("finished".to_owned(), self.finished.to_string()),
+        ];
+        // `startDate`/`endDate` filters bound the due date, else the date the claim was made.
+        if let Some(t) = self.due.or(self.created) {
+            out.push(("time".to_owned(), t.to_rfc3339()));
+        }
+        out.extend(self.resource_classified_as.iter().map(|c| ("resourceClassifiedAs".to_owned(), c.clone())));
+        text_terms(&mut out, &[self.note.as_deref()]);
+        out
+    }
+    fn validate(&self) -> Result<(), AppError> {
+        Ok(vf::Claim::validate(self)?)
+    }
+}
+
+impl Record for vf::Settlement {
+    fn kind(&self) -> &'static str {
+        kind::SETTLEMENT
+    }
+    fn id(&self) -> Uuid {
+        self.id.uuid()
+    }
+    fn refs(&self) -> Vec<Ref> {
+        let mut out = vec![
+            r("settles", self.settles.uuid(), &[kind::CLAIM]),
+            r("settledBy", self.settled_by.uuid(), &[kind::ECONOMIC_EVENT]),
+        ];
+        unit_refs(
+            &mut out,
+            [("resourceQuantity.hasUnit", &self.resource_quantity), ("effortQuantity.hasUnit", &self.effort_quantity)],
+        );
+        out
+    }
+    fn validate(&self) -> Result<(), AppError> {
+        Ok(vf::Settlement::validate(self)?)
+    }
+}
+
+impl Record for vf::Appreciation {
+    fn kind(&self) -> &'static str {
+        kind::APPRECIATION
+    }
+    fn id(&self) -> Uuid {
+        self.id.uuid()
+    }
+    fn refs(&self) -> Vec<Ref> {
+        vec![
+            r("appreciationOf", self.appreciation_of.uuid(), &[kind::ECONOMIC_EVENT]),
+            r("appreciationWith", self.appreciation_with.uuid(), &[kind::ECONOMIC_EVENT]),
+        ]
+    }
+    fn validate(&self) -> Result<(), AppError> {
+        Ok(vf::Appreciation::validate(self)?)
     }
 }
 

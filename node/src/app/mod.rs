@@ -3,9 +3,11 @@
 
 pub mod cache;
 pub mod changes;
+pub mod claim;
 pub mod flow;
 pub mod kinds;
 pub mod observation;
+pub mod proposal;
 pub mod recipe;
 pub mod scenario;
 pub mod write_set;

@@ -58,12 +58,14 @@ impl Command {
         match self {
             Command::Delete { .. } => true,
             // Resource state folds over events and the stage of their processes; recipe
-            // flows and process kinds are checked for cycles through the index.
+            // flows and process kinds are checked for cycles through the index; a claim's
+            // units are checked against the settlements found through the index.
             Command::Update { kinds, .. } => {
                 kinds.contains(&kind::ECONOMIC_RESOURCE)
                     || kinds.contains(&kind::PROCESS)
                     || kinds.contains(&kind::RECIPE_FLOW)
                     || kinds.contains(&kind::RECIPE_PROCESS)
+                    || kinds.contains(&kind::CLAIM)
             }
             Command::Create(draft) => draft.kind == kind::RECIPE_FLOW,
             Command::RecordEvent(_) => false,
@@ -97,6 +99,7 @@ impl Command {
                 records.extend(e.at_location.iter().chain(&e.to_location).map(|p| p.uuid()));
                 records.extend(e.resource_conforms_to.iter().map(|p| p.uuid()));
                 records.extend(e.corrects.iter().chain(&e.triggered_by).map(|p| p.uuid()));
+                records.extend(e.realization_of.iter().map(|a| a.uuid()));
                 records.extend(
                     [e.resource_quantity, e.effort_quantity]
                         .iter()
@@ -609,6 +612,7 @@ impl<'a> WriteCtx<'a> {
     async fn create(&mut self, draft: Draft) -> Result<Uuid, AppError> {
         self.check_refs(&draft).await?;
         self.check_links(&draft, false).await?;
+        super::claim::check(self, &draft, false).await?;
         self.put(draft, None, false)
     }
 
@@ -659,6 +663,7 @@ impl<'a> WriteCtx<'a> {
         }
         self.check_refs(&draft).await?;
         self.check_links(&draft, true).await?;
+        super::claim::check(self, &draft, true).await?;
         let before = current.body.clone();
         let id = self.put(draft, Some(current.created_at.clone()), false)?;
         if current.kind == kind::ECONOMIC_RESOURCE {

@@ -4,6 +4,7 @@ use async_graphql::{Context, ID, InputObject, Interface, MaybeUndefined, Object,
 use uuid::Uuid;
 use valueflows_model as vf;
 
+use super::claim::ClaimConnection;
 use super::connection::{PageArgs, list};
 use super::error::GqlResult;
 use super::geolocation::SpatialThing;
@@ -13,6 +14,7 @@ use super::observation::{
     AgentEventFilterParams, AgentProcessFilterParams, AgentResourceFilterParams, EconomicEventConnection,
     EconomicResourceConnection, ProcessConnection, event_filters, events_connection, resource_node,
 };
+use super::proposal::{AgentProposalSearchParams, ProposalConnection};
 use super::scalars::Uri;
 use super::scenario::ScenarioConnection;
 use super::{
@@ -123,6 +125,63 @@ use crate::store::records::{Filter, ListQuery};
     field(
         name = "economic_events_in_scope",
         ty = "GqlResult<Option<EconomicEventConnection>>",
+        arg(name = "first", ty = "Option<i32>"),
+        arg(name = "after", ty = "Option<String>"),
+        arg(name = "last", ty = "Option<i32>"),
+        arg(name = "before", ty = "Option<String>")
+    ),
+    field(
+        name = "proposals",
+        ty = "GqlResult<Option<ProposalConnection>>",
+        arg(name = "filter", ty = "Option<AgentProposalSearchParams>"),
+        arg(name = "first", ty = "Option<i32>"),
+        arg(name = "after", ty = "Option<String>"),
+        arg(name = "last", ty = "Option<i32>"),
+        arg(name = "before", ty = "Option<String>")
+    ),
+    field(
+        name = "proposals_in_scope",
+        ty = "GqlResult<Option<ProposalConnection>>",
+        arg(name = "first", ty = "Option<i32>"),
+        arg(name = "after", ty = "Option<String>"),
+        arg(name = "last", ty = "Option<i32>"),
+        arg(name = "before", ty = "Option<String>")
+    ),
+    field(
+        name = "proposals_to",
+        ty = "GqlResult<Option<ProposalConnection>>",
+        arg(name = "first", ty = "Option<i32>"),
+        arg(name = "after", ty = "Option<String>"),
+        arg(name = "last", ty = "Option<i32>"),
+        arg(name = "before", ty = "Option<String>")
+    ),
+    field(
+        name = "claims",
+        ty = "GqlResult<Option<ClaimConnection>>",
+        arg(name = "first", ty = "Option<i32>"),
+        arg(name = "after", ty = "Option<String>"),
+        arg(name = "last", ty = "Option<i32>"),
+        arg(name = "before", ty = "Option<String>")
+    ),
+    field(
+        name = "claims_as_provider",
+        ty = "GqlResult<Option<ClaimConnection>>",
+        arg(name = "first", ty = "Option<i32>"),
+        arg(name = "after", ty = "Option<String>"),
+        arg(name = "last", ty = "Option<i32>"),
+        arg(name = "before", ty = "Option<String>")
+    ),
+    field(
+        name = "claims_as_receiver",
+        ty = "GqlResult<Option<ClaimConnection>>",
+        arg(name = "first", ty = "Option<i32>"),
+        arg(name = "after", ty = "Option<String>"),
+        arg(name = "last", ty = "Option<i32>"),
+        arg(name = "before", ty = "Option<String>")
+    ),
+    field(
+        name = "claims_in_scope",
+        ty = "GqlResult<Option<ClaimConnection>>",
         arg(name = "first", ty = "Option<i32>"),
         arg(name = "after", ty = "Option<String>"),
         arg(name = "last", ty = "Option<i32>"),
@@ -433,6 +492,84 @@ macro_rules! agent_object {
                 before: Option<String>,
             ) -> GqlResult<Option<EconomicEventConnection>> {
                 agent_events(ctx, self.0.id, vec!["inScopeOf"], Vec::new(), PageArgs::new(first, after, last, before)).await
+            }
+            /// Proposals the agent takes part in: in its scope, or publishing an intent it provides or receives.
+            async fn proposals(
+                &self,
+                ctx: &Context<'_>,
+                filter: Option<AgentProposalSearchParams>,
+                first: Option<i32>,
+                after: Option<String>,
+                last: Option<i32>,
+                before: Option<String>,
+            ) -> GqlResult<Option<ProposalConnection>> {
+                super::proposal::agent_proposals(ctx, self.0.id, filter, PageArgs::new(first, after, last, before)).await
+            }
+            /// Proposals in scope of the agent.
+            async fn proposals_in_scope(
+                &self,
+                ctx: &Context<'_>,
+                first: Option<i32>,
+                after: Option<String>,
+                last: Option<i32>,
+                before: Option<String>,
+            ) -> GqlResult<Option<ProposalConnection>> {
+                super::proposal::agent_proposals_in_scope(ctx, self.0.id, PageArgs::new(first, after, last, before)).await
+            }
+            /// Proposals published to the agent, directly or through a proposal list.
+            async fn proposals_to(
+                &self,
+                ctx: &Context<'_>,
+                first: Option<i32>,
+                after: Option<String>,
+                last: Option<i32>,
+                before: Option<String>,
+            ) -> GqlResult<Option<ProposalConnection>> {
+                super::proposal::agent_proposals_to(ctx, self.0.id, PageArgs::new(first, after, last, before)).await
+            }
+            /// Claims the agent is expected to settle or is owed (vf-graphql types this `IntentConnection`, a known defect; these are claims).
+            async fn claims(
+                &self,
+                ctx: &Context<'_>,
+                first: Option<i32>,
+                after: Option<String>,
+                last: Option<i32>,
+                before: Option<String>,
+            ) -> GqlResult<Option<ClaimConnection>> {
+                super::claim::agent_claims(ctx, self.0.id, vec!["provider", "receiver"], PageArgs::new(first, after, last, before)).await
+            }
+            /// Claims expected from the agent.
+            async fn claims_as_provider(
+                &self,
+                ctx: &Context<'_>,
+                first: Option<i32>,
+                after: Option<String>,
+                last: Option<i32>,
+                before: Option<String>,
+            ) -> GqlResult<Option<ClaimConnection>> {
+                super::claim::agent_claims(ctx, self.0.id, vec!["provider"], PageArgs::new(first, after, last, before)).await
+            }
+            /// Claims owed to the agent.
+            async fn claims_as_receiver(
+                &self,
+                ctx: &Context<'_>,
+                first: Option<i32>,
+                after: Option<String>,
+                last: Option<i32>,
+                before: Option<String>,
+            ) -> GqlResult<Option<ClaimConnection>> {
+                super::claim::agent_claims(ctx, self.0.id, vec!["receiver"], PageArgs::new(first, after, last, before)).await
+            }
+            /// Claims in scope of the agent.
+            async fn claims_in_scope(
+                &self,
+                ctx: &Context<'_>,
+                first: Option<i32>,
+                after: Option<String>,
+                last: Option<i32>,
+                before: Option<String>,
+            ) -> GqlResult<Option<ClaimConnection>> {
+                super::claim::agent_claims(ctx, self.0.id, vec!["inScopeOf"], PageArgs::new(first, after, last, before)).await
             }
             /// Scenarios within the scope of this agent.
             async fn scenarios_in_scope(

@@ -116,6 +116,19 @@ impl ResourceSpecification {
             vec![Filter::AnyOf { field: "resourceConformsTo".to_owned(), values: vec![self.0.id.to_string()] }];
         Ok(Some(events_connection(ctx, filters, PageArgs::new(first, after, last, before)).await?))
     }
+    /// Claims for resources of this specification.
+    async fn claims(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> GqlResult<Option<super::claim::ClaimConnection>> {
+        let filters =
+            vec![Filter::AnyOf { field: "resourceConformsTo".to_owned(), values: vec![self.0.id.to_string()] }];
+        super::claim::claims_connection(ctx, filters, PageArgs::new(first, after, last, before)).await
+    }
 }
 
 /// Specifies the kind of process.

@@ -288,3 +288,10 @@ pub async fn referrers(
     let key = RefKey { kinds, field, value: value.to_string() };
     Ok(loaders(ctx)?.refs.load_one(key).await.map_err(unarc)?.unwrap_or_default())
 }
+
+/// True when no live record but `id` itself refers to `id`: what `deletable` reports, and
+/// what the delete path requires.
+pub async fn unreferenced(ctx: &Context<'_>, id: Uuid) -> Result<bool, AppError> {
+    let refs = records::referrers(super::app(ctx).store().db(), &id.to_string()).await?;
+    Ok(refs.iter().all(|(r, _)| *r == id))
+}

@@ -3,6 +3,9 @@
 
 pub mod action;
 pub mod agent;
+pub mod agreement;
+pub mod appreciation;
+pub mod claim;
 pub mod connection;
 pub mod error;
 pub mod geolocation;
@@ -12,6 +15,8 @@ pub mod loaders;
 pub mod measurement;
 pub mod observation;
 pub mod product_batch;
+pub mod proposal;
+pub mod proposal_list;
 pub mod recipe;
 pub mod scalars;
 pub mod scenario;
@@ -41,6 +46,11 @@ pub struct Query(
     product_batch::BatchLotRecordQuery,
     recipe::RecipeQuery,
     scenario::ScenarioQuery,
+    agreement::AgreementQuery,
+    proposal::ProposalQuery,
+    proposal_list::ProposalListQuery,
+    claim::ClaimQuery,
+    appreciation::AppreciationQuery,
 );
 
 /// The root mutation: every module's mutations.
@@ -55,6 +65,11 @@ pub struct Mutation(
     product_batch::BatchLotRecordMutation,
     recipe::RecipeMutation,
     scenario::ScenarioMutation,
+    agreement::AgreementMutation,
+    proposal::ProposalMutation,
+    proposal_list::ProposalListMutation,
+    claim::ClaimMutation,
+    appreciation::AppreciationMutation,
 );
 
 /// The node's GraphQL schema.

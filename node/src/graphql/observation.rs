@@ -470,6 +470,30 @@ impl EconomicEvent {
     async fn resource_conforms_to(&self, ctx: &Context<'_>) -> GqlResult<Option<ResourceSpecification>> {
         load_resource_spec(ctx, self.0.data.resource_conforms_to).await
     }
+    /// This economic event occurs as part of this agreement.
+    async fn realization_of(&self, ctx: &Context<'_>) -> GqlResult<Option<super::agreement::Agreement>> {
+        super::agreement::load_agreement(ctx, self.0.data.realization_of).await
+    }
+    /// Appreciations given in acknowledgement of this event.
+    async fn appreciation_of(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<super::appreciation::Appreciation>>> {
+        super::appreciation::appreciations_where(ctx, "appreciationOf", self.0.id).await
+    }
+    /// Appreciations in which this event is the gift.
+    async fn appreciation_with(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<super::appreciation::Appreciation>>> {
+        super::appreciation::appreciations_where(ctx, "appreciationWith", self.0.id).await
+    }
+    /// The settlements by which this event settles claims.
+    async fn settles(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<super::claim::Settlement>>> {
+        super::claim::settlements_where(ctx, "settledBy", self.0.id).await
+    }
+}
+
+/// An event that must exist (a required field).
+pub async fn required_event(ctx: &Context<'_>, id: vf::EventId) -> GqlResult<EconomicEvent> {
+    load_rec(ctx, id.uuid(), EVENT)
+        .await?
+        .map(EconomicEvent)
+        .ok_or_else(|| AppError::NotFound(format!("economic event {id} is gone")).into())
 }
 
 // ----- EconomicResource -------------------------------------------------------------------
@@ -862,6 +886,8 @@ pub struct EconomicEventCreateParams {
     pub agreed_in: Option<Uri>,
     /// (`EconomicEvent`) References another economic event that implied this economic event, often based on a prior agreement.
     pub triggered_by: Option<ID>,
+    /// (`Agreement`) This economic event occurs as part of this agreement.
+    pub realization_of: Option<ID>,
     /// (`EconomicResource`) Additional economic resource on the economic event when needed by the receiver.
     pub to_resource_inventoried_as: Option<ID>,
     /// (`Agent`) The economic agent from whom the actual economic event is initiated.
@@ -894,6 +920,9 @@ pub struct EconomicEventUpdateParams {
     /// (`EconomicEvent`) References another economic event that implied this economic event.
     #[graphql(default)]
     pub triggered_by: MaybeUndefined<ID>,
+    /// (`Agreement`) This economic event occurs as part of this agreement.
+    #[graphql(default)]
+    pub realization_of: MaybeUndefined<ID>,
 }
 
 /// The event recorded or updated.
@@ -1035,6 +1064,7 @@ impl EconomicEventCreateParams {
             note: self.note,
             agreed_in: self.agreed_in.map(|u| u.0),
             triggered_by: id("triggeredBy", &self.triggered_by)?.map(vf::EventId::new),
+            realization_of: id("realizationOf", &self.realization_of)?.map(vf::AgreementId::new),
             at_location: id("atLocation", &self.at_location)?.map(vf::SpatialThingId::new),
             to_location: id("toLocation", &self.to_location)?.map(vf::SpatialThingId::new),
             input_of: id("inputOf", &self.input_of)?.map(vf::ProcessId::new),
@@ -1194,7 +1224,7 @@ impl ObservationMutation {
         Ok(EconomicEventResponse { economic_event, economic_resource })
     }
 
-    /// Changes what may change of an event: its note, agreement and trigger.
+    /// Changes what may change of an event: its note, agreement, trigger and the agreement it realizes.
     async fn update_economic_event(
         &self,
         ctx: &Context<'_>,
@@ -1203,6 +1233,7 @@ impl ObservationMutation {
         let author = require_write(ctx)?;
         let rev = parse_id("revisionId", &event.revision_id)?;
         let trig = id_patch("triggeredBy", event.triggered_by, vf::EventId::new)?;
+        let realizes = id_patch("realizationOf", event.realization_of, vf::AgreementId::new)?;
         let (note, agreed) = (event.note, event.agreed_in.map_value(|u| u.0));
         let row = app(ctx)
             .update(
@@ -1212,6 +1243,7 @@ impl ObservationMutation {
                     patch(&mut e.note, note);
                     patch(&mut e.agreed_in, agreed);
                     patch(&mut e.triggered_by, trig);
+                    patch(&mut e.realization_of, realizes);
                     if e.triggered_by == Some(e.id) {
                         return Err(AppError::invalid("triggeredBy", "an event cannot trigger itself"));
                     }

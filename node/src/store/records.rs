@@ -7,7 +7,7 @@ use sea_orm::ExprTrait;
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select, sea_query::OnConflict,
+    QuerySelect, QueryTrait, Select, sea_query::OnConflict,
 };
 use uuid::Uuid;
 
@@ -48,6 +48,8 @@ pub enum Filter {
         /// Text searched for.
         needle: String,
     },
+    /// Not all of these hold (`Not(vec![f])` is plain negation).
+    Not(Vec<Filter>),
 }
 
 /// Which records a list is over.
@@ -88,6 +90,14 @@ fn filtered(q: &ListQuery) -> Select<record::Entity> {
             }
             Filter::IdIn(ids) => {
                 sel = sel.filter(record::Column::Id.is_in(ids.iter().copied()));
+                continue;
+            }
+            Filter::Not(inner) => {
+                let all = filtered(&ListQuery { kinds: q.kinds.clone(), filters: inner.clone() })
+                    .select_only()
+                    .column(record::Column::Id)
+                    .into_query();
+                sel = sel.filter(record::Column::Id.not_in_subquery(all));
                 continue;
             }
             Filter::Range { field, min, max } => {
@@ -191,6 +201,40 @@ pub async fn ids_where<C: ConnectionTrait>(
         .all(db)
         .await?;
     Ok(rows)
+}
+
+/// The `(record id, field, value)` facts under `fields` of live records of `kinds`, of
+/// all of them or only of `ids` when given.
+pub async fn facts<C: ConnectionTrait>(
+    db: &C,
+    kinds: &[&'static str],
+    fields: &[&str],
+    ids: Option<&[Uuid]>,
+) -> Result<Vec<(Uuid, String, String)>, DbErr> {
+    let query = |chunk: Option<&[Uuid]>| {
+        let mut sel = record_index::Entity::find()
+            .select_only()
+            .column(record_index::Column::RecordId)
+            .column(record_index::Column::Field)
+            .column(record_index::Column::Value)
+            .filter(record_index::Column::Field.is_in(fields.iter().copied()))
+            .filter(record_index::Column::RecordId.in_subquery(live_ids(kinds)));
+        if let Some(chunk) = chunk {
+            sel = sel.filter(record_index::Column::RecordId.is_in(chunk.iter().copied()));
+        }
+        sel.into_tuple::<(Uuid, String, String)>()
+    };
+    match ids {
+        None => query(None).all(db).await,
+        Some(ids) => {
+            let mut out = Vec::new();
+            // Stay well under SQLite's bound-parameter limit.
+            for chunk in ids.chunks(500) {
+                out.extend(query(Some(chunk)).all(db).await?);
+            }
+            Ok(out)
+        }
+    }
 }
 
 /// Values of `via` fields of live records whose `from` fields hold `value`: for example the

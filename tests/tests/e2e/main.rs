@@ -4,6 +4,7 @@ mod auth;
 mod bad_input;
 mod clients;
 mod concurrency;
+mod exchange;
 mod flow;
 mod history;
 mod http;

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::action::Action;
-use crate::ids::{AgentId, EventId, ProcessId, ResourceId, ResourceSpecificationId, SpatialThingId};
+use crate::ids::{AgentId, AgreementId, EventId, ProcessId, ResourceId, ResourceSpecificationId, SpatialThingId};
 use crate::measurement::Measure;
 use crate::observation::event_order::EventOrder;
 use crate::time::Timestamp;
@@ -55,6 +55,9 @@ pub struct EconomicEvent {
     /// Reference to the agreement the event is part of.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agreed_in: Option<String>,
+    /// The agreement this event realizes (occurs as part of).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub realization_of: Option<AgreementId>,
     /// The event that caused this one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub triggered_by: Option<EventId>,
@@ -143,6 +146,9 @@ pub struct NewEconomicEvent {
     /// See [`EconomicEvent::agreed_in`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agreed_in: Option<String>,
+    /// See [`EconomicEvent::realization_of`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub realization_of: Option<AgreementId>,
     /// See [`EconomicEvent::triggered_by`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub triggered_by: Option<EventId>,
@@ -187,6 +193,7 @@ impl NewEconomicEvent {
             has_point_in_time: None,
             note: None,
             agreed_in: None,
+            realization_of: None,
             triggered_by: None,
             at_location: None,
             to_location: None,
@@ -216,6 +223,7 @@ impl NewEconomicEvent {
             has_point_in_time: self.has_point_in_time,
             note: self.note,
             agreed_in: self.agreed_in,
+            realization_of: self.realization_of,
             triggered_by: self.triggered_by,
             at_location: self.at_location,
             to_location: self.to_location,
@@ -245,6 +253,7 @@ impl From<EconomicEvent> for NewEconomicEvent {
             has_point_in_time: e.has_point_in_time,
             note: e.note,
             agreed_in: e.agreed_in,
+            realization_of: e.realization_of,
             triggered_by: e.triggered_by,
             at_location: e.at_location,
             to_location: e.to_location,
