@@ -16,6 +16,10 @@
 //! - [`observation`] — [`Process`], [`EconomicEvent`] and its rules
 //!   ([`EconomicEvent::record`], [`EventError`]), [`EconomicResource`], and the
 //!   fold ([`ResourceState`], [`fold`], [`Anomaly`]), and lots ([`ProductBatch`]).
+//! - [`planning`] — planned flows ([`Commitment`], [`Intent`]) and what links to them
+//!   ([`Fulfillment`], [`Satisfaction`]), their rules ([`PlanningError`]) and the exact
+//!   sums of how much of each is done ([`planning::progress`]).
+//! - [`plan`] — [`Plan`].
 //!
 //! # Example
 //!
@@ -55,6 +59,8 @@ pub mod ids;
 pub mod knowledge;
 pub mod measurement;
 pub mod observation;
+pub mod plan;
+pub mod planning;
 pub mod time;
 pub mod validation;
 
@@ -65,8 +71,9 @@ pub use action::{
 pub use agent::{Agent, AgentKind, AgentRelationship, AgentRelationshipRole};
 pub use geolocation::SpatialThing;
 pub use ids::{
-    AgentId, AgentRelationshipId, AgentRelationshipRoleId, EventId, IdError, ProcessId, ProcessSpecificationId,
-    ProductBatchId, ResourceId, ResourceSpecificationId, RevisionId, SpatialThingId, UnitId,
+    AgentId, AgentRelationshipId, AgentRelationshipRoleId, CommitmentId, EventId, FulfillmentId, IdError, IntentId,
+    PlanId, ProcessId, ProcessSpecificationId, ProductBatchId, ResourceId, ResourceSpecificationId, RevisionId,
+    SatisfactionId, SatisfierId, SpatialThingId, UnitId,
 };
 pub use knowledge::{ProcessSpecification, ResourceSpecification};
 pub use measurement::{Measure, Unit};
@@ -75,5 +82,7 @@ pub use observation::{
     NewEconomicResource, Process, ProductBatch, QuantityKind, QuantityTally, Recorded, ResourceState, ResourceView,
     UnitTally, WriteOrders, fold,
 };
+pub use plan::Plan;
+pub use planning::{Commitment, Fulfillment, Intent, PlanningError, Satisfaction, SatisfierQuantities};
 pub use time::{TimeError, Timestamp};
 pub use validation::{MAX_NAME_CHARS, MAX_TEXT_CHARS, RecordError};

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{AgentId, ProcessId, ProcessSpecificationId};
+use crate::ids::{AgentId, PlanId, ProcessId, ProcessSpecificationId};
 use crate::time::Timestamp;
 use crate::validation::{RecordError, check_interval, check_name, check_opt_text, check_references};
 
@@ -36,6 +36,9 @@ pub struct Process {
     /// The kind of process.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub based_on: Option<ProcessSpecificationId>,
+    /// The plan this process, with its inputs and outputs, is part of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned_within: Option<PlanId>,
 }
 
 impl Process {
@@ -63,6 +66,7 @@ mod tests {
             classified_as: vec![],
             in_scope_of: vec![],
             based_on: None,
+            planned_within: None,
         }
     }
 
