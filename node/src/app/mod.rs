@@ -5,6 +5,7 @@ pub mod cache;
 pub mod flow;
 pub mod kinds;
 pub mod observation;
+pub mod planning;
 pub mod write_set;
 pub mod writer;
 

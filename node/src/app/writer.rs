@@ -55,8 +55,12 @@ impl Command {
     fn is_barrier(&self) -> bool {
         match self {
             Command::Delete { .. } => true,
-            // Resource state folds over events and the stage of their processes.
-            Command::Update { kinds, .. } => kinds.contains(&kind::ECONOMIC_RESOURCE) || kinds.contains(&kind::PROCESS),
+            // Resource state folds over events and the stage of their processes; a revised
+            // commitment or intent is checked against the fulfillments and satisfactions
+            // found through the index.
+            Command::Update { kinds, .. } => [kind::ECONOMIC_RESOURCE, kind::PROCESS, kind::COMMITMENT, kind::INTENT]
+                .iter()
+                .any(|k| kinds.contains(k)),
             Command::Create(_) | Command::RecordEvent(_) => false,
         }
     }
@@ -566,6 +570,7 @@ impl<'a> WriteCtx<'a> {
 
     async fn create(&mut self, draft: Draft) -> Result<Uuid, AppError> {
         self.check_refs(&draft).await?;
+        super::planning::check_links(self, &draft, false).await?;
         self.put(draft, None, false)
     }
 
@@ -604,6 +609,7 @@ impl<'a> WriteCtx<'a> {
             return Err(AppError::Internal("an update changed the record's id or kind".to_owned()));
         }
         self.check_refs(&draft).await?;
+        super::planning::check_links(self, &draft, true).await?;
         let before = current.body.clone();
         let id = self.put(draft, Some(current.created_at.clone()), false)?;
         if current.kind == kind::ECONOMIC_RESOURCE {
