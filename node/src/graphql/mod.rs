@@ -3,15 +3,22 @@
 
 pub mod action;
 pub mod agent;
+pub mod commitment;
 pub mod connection;
 pub mod error;
+pub mod fulfillment;
 pub mod geolocation;
 pub mod history;
+pub mod intent;
 pub mod knowledge;
 pub mod loaders;
 pub mod measurement;
 pub mod observation;
+pub mod ordering;
+pub mod plan;
+pub mod planned_flow;
 pub mod product_batch;
+pub mod satisfaction;
 pub mod scalars;
 
 use std::sync::Arc;
@@ -35,6 +42,11 @@ pub struct Query(
     knowledge::KnowledgeQuery,
     observation::ObservationQuery,
     product_batch::ProductBatchQuery,
+    commitment::CommitmentQuery,
+    intent::IntentQuery,
+    fulfillment::FulfillmentQuery,
+    satisfaction::SatisfactionQuery,
+    plan::PlanQuery,
 );
 
 /// The root mutation: every module's mutations.
@@ -46,6 +58,11 @@ pub struct Mutation(
     knowledge::KnowledgeMutation,
     observation::ObservationMutation,
     product_batch::ProductBatchMutation,
+    commitment::CommitmentMutation,
+    intent::IntentMutation,
+    fulfillment::FulfillmentMutation,
+    satisfaction::SatisfactionMutation,
+    plan::PlanMutation,
 );
 
 /// The node's GraphQL schema.
@@ -57,7 +74,8 @@ pub fn schema(app: Option<App>) -> VfSchema {
         // Declared by the reference schema though no field of these modules returns them.
         .register_output_type::<measurement::Duration>()
         .register_input_type::<measurement::IDuration>()
-        .register_output_type::<scalars::FilteringDummy>();
+        .register_output_type::<scalars::FilteringDummy>()
+        .register_output_type::<ordering::Sort>();
     if let Some(app) = app {
         let api = app.config().api.clone();
         b = b.data(app).limit_depth(api.max_depth).limit_complexity(api.max_complexity);
