@@ -771,9 +771,164 @@ async fn lists_page_and_filter(node: &TestNode) {
     assert_eq!(edge_ids(&v["agent"]["intents"]), vec![intents[2].clone()]);
 }
 
+async fn updates_keep_the_rules(node: &TestNode) {
+    let w = world(node).await;
+    let shop = &w.shop;
+    let rev = |v: &Value| s(&v["revisionId"]);
+
+    // A plan: rename, erase its due date (null erases, omitted stays), and read it back.
+    let p = node.ok("query($id: ID!) { plan(id: $id) { revisionId } }", json!({"id": w.plan})).await;
+    let u = node
+        .ok(
+            "mutation($p: PlanUpdateParams!) { updatePlan(plan: $p) { plan { name due note created revisionId } } }",
+            json!({"p": {"revisionId": rev(&p["plan"]), "name": "Pumps for the coop, phase 1", "due": null}}),
+        )
+        .await;
+    let plan = &u["updatePlan"]["plan"];
+    assert_eq!(plan["name"], "Pumps for the coop, phase 1");
+    assert!(plan["due"].is_null());
+    assert_eq!(plan["note"], "20 hand pumps for the farmers' coop, funded by the NGO");
+    assert_eq!(plan["created"], "2026-03-01T08:00:00.000000Z");
+    let stale = node
+        .gql(
+            "mutation($p: PlanUpdateParams!) { updatePlan(plan: $p) { plan { id } } }",
+            json!({"p": {"revisionId": rev(&p["plan"]), "name": "again"}}),
+        )
+        .await;
+    assert_eq!(error_code(&stale), Some("CONFLICT"), "a stale revision: {stale:#}");
+
+    // A plan's processes, filtered, and its agents, paged.
+    let q = node
+        .ok(
+            "query($id: ID!) { plan(id: $id) { named: processes(filter: {searchString: \"ASSEMBLE\"}) { id }
+               late: processes(filter: {after: \"2026-03-26\"}) { id } done: processes(filter: {finished: true}) { id }
+               window: processes(filter: {after: \"2026-03-20\", before: \"2026-03-21\", finished: false}) { id }
+               involvedAgents(first: 3) { edges { node { name } } pageInfo { hasNextPage endCursor } } } }",
+            json!({"id": w.plan}),
+        )
+        .await;
+    assert_eq!(ids(&q["plan"]["named"]), vec![w.assembly.clone()]);
+    assert!(ids(&q["plan"]["late"]).is_empty(), "the assembly ends on 2026-03-25");
+    assert!(ids(&q["plan"]["done"]).is_empty());
+    assert_eq!(ids(&q["plan"]["window"]), vec![w.assembly.clone()]);
+    assert_eq!(q["plan"]["involvedAgents"]["edges"].as_array().map(Vec::len), Some(3));
+    assert_eq!(q["plan"]["involvedAgents"]["pageInfo"]["hasNextPage"], true);
+    let rest = node
+        .ok(
+            "query($id: ID!, $a: String) { plan(id: $id) { involvedAgents(first: 3, after: $a) { edges { node { name } } pageInfo { hasNextPage } } } }",
+            json!({"id": w.plan, "a": q["plan"]["involvedAgents"]["pageInfo"]["endCursor"]}),
+        )
+        .await;
+    assert_eq!(rest["plan"]["involvedAgents"]["edges"].as_array().map(Vec::len), Some(1));
+    assert_eq!(rest["plan"]["involvedAgents"]["pageInfo"]["hasNextPage"], false);
+
+    // An intent: its action may change; it may switch from request to offer, never be both.
+    let i = node
+        .ok(
+            CREATE_INTENT,
+            json!({"i": {"action": "transfer", "receiver": shop.coop, "resourceQuantity": {"hasNumericalValue": 4, "hasUnit": shop.each}}}),
+        )
+        .await;
+    let i = &i["createIntent"]["intent"];
+    const UPDATE_INTENT: &str = "mutation($i: IntentUpdateParams!) { updateIntent(intent: $i) {
+        intent { revisionId action { id } provider { id } receiver { id } resourceQuantity { hasNumericalValue } } } }";
+    let v = node.gql(UPDATE_INTENT, json!({"i": {"revisionId": rev(i), "provider": shop.lab}})).await;
+    assert_eq!(error_code(&v), Some("VALIDATION"), "{v:#}");
+    assert_eq!(v["errors"][0]["extensions"]["field"], "receiver");
+    let u = node.ok(UPDATE_INTENT, json!({"i": {"revisionId": rev(i), "provider": shop.lab, "receiver": null}})).await;
+    let offer = &u["updateIntent"]["intent"];
+    assert_eq!(offer["provider"]["id"], shop.lab.as_str());
+    assert!(offer["receiver"].is_null());
+    assert_eq!(offer["resourceQuantity"]["hasNumericalValue"], "4");
+    let v = node.gql(UPDATE_INTENT, json!({"i": {"revisionId": rev(offer), "action": "work"}})).await;
+    assert_eq!(error_code(&v), Some("VALIDATION"), "work carries no resource quantity: {v:#}");
+    let u = node
+        .ok(
+            UPDATE_INTENT,
+            json!({"i": {"revisionId": rev(offer), "action": "work", "resourceQuantity": null,
+                                        "effortQuantity": {"hasNumericalValue": 3, "hasUnit": shop.hour}}}),
+        )
+        .await;
+    assert_eq!(u["updateIntent"]["intent"]["action"]["id"], "work");
+
+    // A fulfillment's quantity can be corrected, but only in the commitment's unit.
+    let ev = create(
+        node,
+        CREATE_EVENT,
+        json!({"e": {"action": "consume", "provider": shop.lab, "receiver": shop.lab, "inputOf": w.assembly,
+               "hasPointInTime": "2026-03-11T09:00:00Z", "resourceInventoriedAs": crate::flow::raise_steel(node, shop, "100").await,
+               "resourceQuantity": {"hasNumericalValue": "62.5", "hasUnit": shop.kg}}}),
+        &["createEconomicEvent", "economicEvent"],
+    )
+    .await;
+    let f = node.ok(CREATE_FULFILLMENT, json!({"f": {"fulfilledBy": ev, "fulfills": w.steel_input}})).await;
+    let f = &f["createFulfillment"]["fulfillment"];
+    assert_eq!(progress(node, &w.steel_input).await["fulfilledQuantity"]["hasNumericalValue"], "62.5");
+    assert_eq!(progress(node, &w.steel_input).await["isFulfilled"], true);
+    const UPDATE_F: &str = "mutation($f: FulfillmentUpdateParams!) { updateFulfillment(fulfillment: $f) { fulfillment { revisionId note } } }";
+    let v = node
+        .gql(
+            UPDATE_F,
+            json!({"f": {"revisionId": rev(f), "resourceQuantity": {"hasNumericalValue": 60, "hasUnit": shop.each}}}),
+        )
+        .await;
+    assert_eq!(error_code(&v), Some("VALIDATION"), "{v:#}");
+    let v = node.gql(UPDATE_F, json!({"f": {"revisionId": rev(f), "fulfills": null}})).await;
+    assert_eq!(error_code(&v), Some("VALIDATION"), "fulfills cannot be erased: {v:#}");
+    let u = node
+        .ok(
+            UPDATE_F,
+            json!({"f": {"revisionId": rev(f), "note": "60.25 kg went in; the rest was offcuts",
+                                   "resourceQuantity": {"hasNumericalValue": "60.25", "hasUnit": shop.kg}}}),
+        )
+        .await;
+    assert_eq!(u["updateFulfillment"]["fulfillment"]["note"], "60.25 kg went in; the rest was offcuts");
+    let p = progress(node, &w.steel_input).await;
+    assert_eq!(p["fulfilledQuantity"]["hasNumericalValue"], "60.25");
+    assert_eq!(p["isFulfilled"], false);
+    // The process's inputs: the consumption is planned, nothing else came in.
+    let pr = node
+        .ok(
+            "query($id: ID!) { process(id: $id) { unplannedInputs { id } observedInputs { id } } }",
+            json!({"id": w.assembly}),
+        )
+        .await;
+    assert_eq!(ids(&pr["process"]["observedInputs"]), vec![ev.clone()]);
+    assert_eq!(pr["process"]["unplannedInputs"], json!([]));
+
+    // A satisfaction's note and quantity change; the intent's sum follows.
+    let req = create(
+        node,
+        CREATE_INTENT,
+        json!({"i": {"action": "transfer", "receiver": shop.coop, "resourceQuantity": {"hasNumericalValue": 40, "hasUnit": shop.each}}}),
+        &["createIntent", "intent"],
+    )
+    .await;
+    let sat = node.ok(CREATE_SATISFACTION, json!({"s": {"satisfies": req, "satisfiedBy": w.delivery}})).await;
+    let sat_id = s(&sat["createSatisfaction"]["satisfaction"]["id"]);
+    let sat_rev = s(&node.ok("query($id: ID!) { satisfaction(id: $id) { revisionId } }", json!({"id": sat_id})).await
+        ["satisfaction"]["revisionId"]);
+    let u = node
+        .ok(
+            "mutation($s: SatisfactionUpdateParams!) { updateSatisfaction(satisfaction: $s) { satisfaction { note resourceQuantity { hasNumericalValue } } } }",
+            json!({"s": {"revisionId": sat_rev, "note": "half of the order", "resourceQuantity": {"hasNumericalValue": "19.5", "hasUnit": shop.each}}}),
+        )
+        .await;
+    assert_eq!(u["updateSatisfaction"]["satisfaction"]["note"], "half of the order");
+    let i = node
+        .ok(
+            "query($id: ID!) { intent(id: $id) { satisfiedQuantity { hasNumericalValue } isSatisfied } }",
+            json!({"id": req}),
+        )
+        .await;
+    assert_eq!(i["intent"]["satisfiedQuantity"]["hasNumericalValue"], "19.5");
+    assert_eq!(i["intent"]["isSatisfied"], false);
+}
+
 crate::on_both!(
     plan_with_partial_fulfillments,
     intents_satisfied_by_commitments_and_events,
     refusals_write_nothing,
-    lists_page_and_filter
+    lists_page_and_filter,
+    updates_keep_the_rules
 );
