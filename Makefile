@@ -3,7 +3,7 @@
 CARGO ?= cargo
 DATA_DIR ?= ./vf-data
 LISTEN ?= 127.0.0.1:8080
-COMPAT_MODULES ?= agent,measurement,geolocation,action,resource_specification,process_specification,observation,process,history,filtering,product_batch,recipe,scenario,agreement,proposal,appreciation
+COMPAT_MODULES ?= agent,measurement,geolocation,action,resource_specification,process_specification,observation,process,history,filtering,product_batch,recipe,scenario,agreement,proposal,appreciation,claim,commitment,intent,fulfillment,satisfaction,plan,ordering
 
 .PHONY: help run test test-rust schema schema-check compat tripwire bench lint fmt ci
 

@@ -85,6 +85,12 @@ impl From<vf::RecipeError> for AppError {
     }
 }
 
+impl From<vf::PlanningError> for AppError {
+    fn from(e: vf::PlanningError) -> Self {
+        AppError::Validation { message: e.to_string(), field: e.field().map(str::to_owned) }
+    }
+}
+
 impl From<vf::RecordError> for AppError {
     fn from(e: vf::RecordError) -> Self {
         AppError::Validation { message: e.to_string(), field: e.field().map(str::to_owned) }

@@ -131,6 +131,37 @@ typed_id!(
     "product batch"
 );
 typed_id!(
+    /// Identifies a [`Commitment`](crate::Commitment).
+    CommitmentId,
+    "commitment"
+);
+typed_id!(
+    /// Identifies an [`Intent`](crate::Intent).
+    IntentId,
+    "intent"
+);
+typed_id!(
+    /// Identifies a [`Fulfillment`](crate::Fulfillment).
+    FulfillmentId,
+    "fulfillment"
+);
+typed_id!(
+    /// Identifies a [`Satisfaction`](crate::Satisfaction).
+    SatisfactionId,
+    "satisfaction"
+);
+typed_id!(
+    /// Identifies what satisfies an intent: an [`EconomicEvent`](crate::EconomicEvent) or a
+    /// [`Commitment`](crate::Commitment) (which of the two is known once the record is looked up).
+    SatisfierId,
+    "economic event or commitment"
+);
+typed_id!(
+    /// Identifies a [`Plan`](crate::Plan).
+    PlanId,
+    "plan"
+);
+typed_id!(
     /// Identifies a [`RecipeProcess`](crate::RecipeProcess).
     RecipeProcessId,
     "recipe process"

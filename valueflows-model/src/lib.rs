@@ -16,6 +16,10 @@
 //! - [`observation`] — [`Process`], [`EconomicEvent`] and its rules
 //!   ([`EconomicEvent::record`], [`EventError`]), [`EconomicResource`], and the
 //!   fold ([`ResourceState`], [`fold`], [`Anomaly`]), and lots ([`ProductBatch`]).
+//! - [`planning`] — planned flows ([`Commitment`], [`Intent`]) and what links to them
+//!   ([`Fulfillment`], [`Satisfaction`]), their rules ([`PlanningError`]) and the exact
+//!   sums of how much of each is done ([`planning::progress`]).
+//! - [`plan`] — [`Plan`].
 //! - [`recipe`] — [`RecipeProcess`], [`RecipeFlow`], [`RecipeExchange`], the rule that a
 //!   recipe has no cycle ([`RecipeGraph`]), and planning from a recipe ([`plan_from_recipe`]).
 //! - [`scenario`] — [`Scenario`], [`ScenarioDefinition`].
@@ -66,6 +70,8 @@ pub mod ids;
 pub mod knowledge;
 pub mod measurement;
 pub mod observation;
+pub mod plan;
+pub mod planning;
 pub mod proposal;
 pub mod recipe;
 pub mod scenario;
@@ -82,10 +88,11 @@ pub use appreciation::Appreciation;
 pub use claim::{Claim, ClaimError, Settled, Settlement};
 pub use geolocation::SpatialThing;
 pub use ids::{
-    AgentId, AgentRelationshipId, AgentRelationshipRoleId, AgreementId, AppreciationId, ClaimId, EventId, IdError,
-    ProcessId, ProcessSpecificationId, ProductBatchId, ProposalId, ProposalListId, ProposedIntentId, ProposedToId,
-    RecipeExchangeId, RecipeFlowId, RecipeProcessId, ResourceId, ResourceSpecificationId, RevisionId,
-    ScenarioDefinitionId, ScenarioId, SettlementId, SpatialThingId, UnitId,
+    AgentId, AgentRelationshipId, AgentRelationshipRoleId, AgreementId, AppreciationId, ClaimId, CommitmentId, EventId,
+    FulfillmentId, IdError, IntentId, PlanId, ProcessId, ProcessSpecificationId, ProductBatchId, ProposalId,
+    ProposalListId, ProposedIntentId, ProposedToId, RecipeExchangeId, RecipeFlowId, RecipeProcessId, ResourceId,
+    ResourceSpecificationId, RevisionId, SatisfactionId, SatisfierId, ScenarioDefinitionId, ScenarioId, SettlementId,
+    SpatialThingId, UnitId,
 };
 pub use knowledge::{ProcessSpecification, ResourceSpecification};
 pub use measurement::{Duration, Measure, TimeUnit, Unit};
@@ -94,6 +101,8 @@ pub use observation::{
     NewEconomicResource, Process, ProductBatch, QuantityKind, QuantityTally, Recorded, ResourceState, ResourceView,
     UnitTally, WriteOrders, fold,
 };
+pub use plan::Plan;
+pub use planning::{Commitment, Fulfillment, Intent, PlanningError, Satisfaction, SatisfierQuantities};
 pub use proposal::{IntentSides, Proposal, ProposalList, ProposalPurpose, ProposedIntent, ProposedTo};
 pub use recipe::{
     FlowSide, RecipeError, RecipeExchange, RecipeFlow, RecipeGraph, RecipeProcess, Scale, ScaledFlow, ScaledProcess,

@@ -33,6 +33,16 @@ pub mod kind {
     pub const ECONOMIC_RESOURCE: &str = "EconomicResource";
     /// A lot or batch.
     pub const PRODUCT_BATCH: &str = "ProductBatch";
+    /// A commitment (a promised flow).
+    pub const COMMITMENT: &str = "Commitment";
+    /// An intent (an offered or requested flow).
+    pub const INTENT: &str = "Intent";
+    /// An event fulfilling a commitment.
+    pub const FULFILLMENT: &str = "Fulfillment";
+    /// A commitment or event satisfying an intent.
+    pub const SATISFACTION: &str = "Satisfaction";
+    /// A plan.
+    pub const PLAN: &str = "Plan";
     /// A process of a recipe.
     pub const RECIPE_PROCESS: &str = "RecipeProcess";
     /// A flow of a recipe.
@@ -59,10 +69,6 @@ pub mod kind {
     pub const SETTLEMENT: &str = "Settlement";
     /// An appreciation.
     pub const APPRECIATION: &str = "Appreciation";
-    /// An intent (the planning module's record; proposals publish intents).
-    pub const INTENT: &str = "Intent";
-    /// A fulfillment (the planning module's record; an event fulfilling a commitment is planned).
-    pub const FULFILLMENT: &str = "Fulfillment";
 
     /// Both agent kinds.
     pub const AGENTS: &[&str] = &[PERSON, ORGANIZATION];
@@ -217,6 +223,7 @@ impl Record for vf::Process {
     fn refs(&self) -> Vec<Ref> {
         let mut out = Vec::new();
         opt(&mut out, "basedOn", self.based_on.map(|i| i.uuid()), &[kind::PROCESS_SPECIFICATION]);
+        opt(&mut out, "plannedWithin", self.planned_within.map(|i| i.uuid()), &[kind::PLAN]);
         opt(&mut out, "nestedIn", self.nested_in.map(|i| i.uuid()), &[kind::SCENARIO]);
         out.extend(self.in_scope_of.iter().map(|a| r("inScopeOf", a.uuid(), kind::AGENTS)));
         out
@@ -417,14 +424,6 @@ impl Record for vf::Scenario {
     }
 }
 
-fn unit_refs(out: &mut Vec<Ref>, quantities: [(&'static str, &Option<vf::Measure>); 2]) {
-    for (field, m) in quantities {
-        if let Some(u) = m.as_ref().and_then(|m| m.has_unit) {
-            out.push(r(field, u.uuid(), &[kind::UNIT]));
-        }
-    }
-}
-
 fn scope_refs(out: &mut Vec<Ref>, scopes: &[vf::AgentId]) {
     out.extend(scopes.iter().map(|a| r("inScopeOf", a.uuid(), kind::AGENTS)));
 }
@@ -556,7 +555,7 @@ impl Record for vf::Claim {
         );
         unit_refs(
             &mut out,
-            [("resourceQuantity.hasUnit", &self.resource_quantity), ("effortQuantity.hasUnit", &self.effort_quantity)],
+            &[("resourceQuantity.hasUnit", &self.resource_quantity), ("effortQuantity.hasUnit", &self.effort_quantity)],
         );
         scope_refs(&mut out, &self.in_scope_of);
         out
@@ -593,7 +592,7 @@ impl Record for vf::Settlement {
         ];
         unit_refs(
             &mut out,
-            [("resourceQuantity.hasUnit", &self.resource_quantity), ("effortQuantity.hasUnit", &self.effort_quantity)],
+            &[("resourceQuantity.hasUnit", &self.resource_quantity), ("effortQuantity.hasUnit", &self.effort_quantity)],
         );
         out
     }
@@ -617,6 +616,191 @@ impl Record for vf::Appreciation {
     }
     fn validate(&self) -> Result<(), AppError> {
         Ok(vf::Appreciation::validate(self)?)
+    }
+}
+
+fn unit_refs(out: &mut Vec<Ref>, quantities: &[(&'static str, &Option<vf::Measure>)]) {
+    for (field, m) in quantities {
+        if let Some(u) = m.as_ref().and_then(|m| m.has_unit) {
+            out.push(r(field, u.uuid(), &[kind::UNIT]));
+        }
+    }
+}
+
+/// The `time` and `timeEnd` facts of a planned flow: the span it is planned for, so date
+/// filters select flows planned to overlap the asked period.
+fn span_terms(out: &mut Vec<(String, String)>, span: Option<(vf::Timestamp, vf::Timestamp)>) {
+    if let Some((first, last)) = span {
+        out.push(("time".to_owned(), first.to_rfc3339()));
+        out.push(("timeEnd".to_owned(), last.to_rfc3339()));
+    }
+}
+
+impl Record for vf::Commitment {
+    fn kind(&self) -> &'static str {
+        kind::COMMITMENT
+    }
+    fn id(&self) -> Uuid {
+        self.id.uuid()
+    }
+    fn refs(&self) -> Vec<Ref> {
+        let mut out =
+            vec![r("provider", self.provider.uuid(), kind::AGENTS), r("receiver", self.receiver.uuid(), kind::AGENTS)];
+        opt(&mut out, "inputOf", self.input_of.map(|i| i.uuid()), &[kind::PROCESS]);
+        opt(&mut out, "outputOf", self.output_of.map(|i| i.uuid()), &[kind::PROCESS]);
+        opt(
+            &mut out,
+            "resourceConformsTo",
+            self.resource_conforms_to.map(|i| i.uuid()),
+            &[kind::RESOURCE_SPECIFICATION],
+        );
+        opt(
+            &mut out,
+            "resourceInventoriedAs",
+            self.resource_inventoried_as.map(|i| i.uuid()),
+            &[kind::ECONOMIC_RESOURCE],
+        );
+        opt(&mut out, "atLocation", self.at_location.map(|i| i.uuid()), &[kind::SPATIAL_THING]);
+        opt(&mut out, "stage", self.stage.map(|i| i.uuid()), &[kind::PROCESS_SPECIFICATION]);
+        opt(&mut out, "independentDemandOf", self.independent_demand_of.map(|i| i.uuid()), &[kind::PLAN]);
+        opt(&mut out, "plannedWithin", self.planned_within.map(|i| i.uuid()), &[kind::PLAN]);
+        unit_refs(
+            &mut out,
+            &[("resourceQuantity.hasUnit", &self.resource_quantity), ("effortQuantity.hasUnit", &self.effort_quantity)],
+        );
+        out.extend(self.in_scope_of.iter().map(|a| r("inScopeOf", a.uuid(), kind::AGENTS)));
+        out
+    }
+    fn terms(&self) -> Vec<(String, String)> {
+        let mut out = vec![
+            ("action".to_owned(), self.action.id().to_owned()),
+            ("finished".to_owned(), self.finished.to_string()),
+        ];
+        out.extend(self.resource_classified_as.iter().map(|c| ("resourceClassifiedAs".to_owned(), c.clone())));
+        span_terms(&mut out, self.planned_span());
+        text_terms(&mut out, &[self.note.as_deref()]);
+        out
+    }
+    fn validate(&self) -> Result<(), AppError> {
+        Ok(vf::Commitment::validate(self)?)
+    }
+}
+
+impl Record for vf::Intent {
+    fn kind(&self) -> &'static str {
+        kind::INTENT
+    }
+    fn id(&self) -> Uuid {
+        self.id.uuid()
+    }
+    fn refs(&self) -> Vec<Ref> {
+        let mut out = Vec::new();
+        opt(&mut out, "provider", self.provider.map(|i| i.uuid()), kind::AGENTS);
+        opt(&mut out, "receiver", self.receiver.map(|i| i.uuid()), kind::AGENTS);
+        opt(&mut out, "inputOf", self.input_of.map(|i| i.uuid()), &[kind::PROCESS]);
+        opt(&mut out, "outputOf", self.output_of.map(|i| i.uuid()), &[kind::PROCESS]);
+        opt(
+            &mut out,
+            "resourceConformsTo",
+            self.resource_conforms_to.map(|i| i.uuid()),
+            &[kind::RESOURCE_SPECIFICATION],
+        );
+        opt(
+            &mut out,
+            "resourceInventoriedAs",
+            self.resource_inventoried_as.map(|i| i.uuid()),
+            &[kind::ECONOMIC_RESOURCE],
+        );
+        opt(&mut out, "atLocation", self.at_location.map(|i| i.uuid()), &[kind::SPATIAL_THING]);
+        unit_refs(
+            &mut out,
+            &[
+                ("resourceQuantity.hasUnit", &self.resource_quantity),
+                ("effortQuantity.hasUnit", &self.effort_quantity),
+                ("availableQuantity.hasUnit", &self.available_quantity),
+            ],
+        );
+        out.extend(self.in_scope_of.iter().map(|a| r("inScopeOf", a.uuid(), kind::AGENTS)));
+        out
+    }
+    fn terms(&self) -> Vec<(String, String)> {
+        let mut out = vec![
+            ("action".to_owned(), self.action.id().to_owned()),
+            ("finished".to_owned(), self.finished.to_string()),
+        ];
+        out.extend(self.resource_classified_as.iter().map(|c| ("resourceClassifiedAs".to_owned(), c.clone())));
+        span_terms(&mut out, self.planned_span());
+        text_terms(&mut out, &[self.name.as_deref(), self.note.as_deref()]);
+        out
+    }
+    fn validate(&self) -> Result<(), AppError> {
+        Ok(vf::Intent::validate(self)?)
+    }
+}
+
+impl Record for vf::Fulfillment {
+    fn kind(&self) -> &'static str {
+        kind::FULFILLMENT
+    }
+    fn id(&self) -> Uuid {
+        self.id.uuid()
+    }
+    fn refs(&self) -> Vec<Ref> {
+        let mut out = vec![
+            r("fulfilledBy", self.fulfilled_by.uuid(), &[kind::ECONOMIC_EVENT]),
+            r("fulfills", self.fulfills.uuid(), &[kind::COMMITMENT]),
+        ];
+        unit_refs(
+            &mut out,
+            &[("resourceQuantity.hasUnit", &self.resource_quantity), ("effortQuantity.hasUnit", &self.effort_quantity)],
+        );
+        out
+    }
+    fn validate(&self) -> Result<(), AppError> {
+        Ok(vf::Fulfillment::validate(self)?)
+    }
+}
+
+impl Record for vf::Satisfaction {
+    fn kind(&self) -> &'static str {
+        kind::SATISFACTION
+    }
+    fn id(&self) -> Uuid {
+        self.id.uuid()
+    }
+    fn refs(&self) -> Vec<Ref> {
+        let mut out = vec![
+            r("satisfies", self.satisfies.uuid(), &[kind::INTENT]),
+            r("satisfiedBy", self.satisfied_by.uuid(), &[kind::ECONOMIC_EVENT, kind::COMMITMENT]),
+        ];
+        unit_refs(
+            &mut out,
+            &[("resourceQuantity.hasUnit", &self.resource_quantity), ("effortQuantity.hasUnit", &self.effort_quantity)],
+        );
+        out
+    }
+    fn validate(&self) -> Result<(), AppError> {
+        Ok(vf::Satisfaction::validate(self)?)
+    }
+}
+
+impl Record for vf::Plan {
+    fn kind(&self) -> &'static str {
+        kind::PLAN
+    }
+    fn id(&self) -> Uuid {
+        self.id.uuid()
+    }
+    fn refs(&self) -> Vec<Ref> {
+        self.in_scope_of.iter().map(|a| r("inScopeOf", a.uuid(), kind::AGENTS)).collect()
+    }
+    fn terms(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        text_terms(&mut out, &[Some(&self.name), self.note.as_deref()]);
+        out
+    }
+    fn validate(&self) -> Result<(), AppError> {
+        Ok(vf::Plan::validate(self)?)
     }
 }
 

@@ -7,6 +7,7 @@ pub mod claim;
 pub mod flow;
 pub mod kinds;
 pub mod observation;
+pub mod planning;
 pub mod proposal;
 pub mod recipe;
 pub mod scenario;

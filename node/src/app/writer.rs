@@ -59,13 +59,16 @@ impl Command {
             Command::Delete { .. } => true,
             // Resource state folds over events and the stage of their processes; recipe
             // flows and process kinds are checked for cycles through the index; a claim's
-            // units are checked against the settlements found through the index.
+            // units are checked against the settlements found through the index, and a
+            // commitment's or intent's against its fulfillments and satisfactions.
             Command::Update { kinds, .. } => {
                 kinds.contains(&kind::ECONOMIC_RESOURCE)
                     || kinds.contains(&kind::PROCESS)
                     || kinds.contains(&kind::RECIPE_FLOW)
                     || kinds.contains(&kind::RECIPE_PROCESS)
                     || kinds.contains(&kind::CLAIM)
+                    || kinds.contains(&kind::COMMITMENT)
+                    || kinds.contains(&kind::INTENT)
             }
             Command::Create(draft) => draft.kind == kind::RECIPE_FLOW,
             Command::RecordEvent(_) => false,
@@ -613,6 +616,7 @@ impl<'a> WriteCtx<'a> {
         self.check_refs(&draft).await?;
         self.check_links(&draft, false).await?;
         super::claim::check(self, &draft, false).await?;
+        super::planning::check_links(self, &draft, false).await?;
         self.put(draft, None, false)
     }
 
@@ -664,6 +668,7 @@ impl<'a> WriteCtx<'a> {
         self.check_refs(&draft).await?;
         self.check_links(&draft, true).await?;
         super::claim::check(self, &draft, true).await?;
+        super::planning::check_links(self, &draft, true).await?;
         let before = current.body.clone();
         let id = self.put(draft, Some(current.created_at.clone()), false)?;
         if current.kind == kind::ECONOMIC_RESOURCE {

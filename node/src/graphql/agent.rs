@@ -5,15 +5,18 @@ use uuid::Uuid;
 use valueflows_model as vf;
 
 use super::claim::ClaimConnection;
+use super::commitment::{AgentCommitmentFilterParams, CommitmentConnection, agent_commitments};
 use super::connection::{PageArgs, list};
 use super::error::GqlResult;
 use super::geolocation::SpatialThing;
 use super::history::RecordMeta;
+use super::intent::{AgentIntentFilterParams, IntentConnection, agent_intents};
 use super::loaders::{load, load_rec, referrers};
 use super::observation::{
     AgentEventFilterParams, AgentProcessFilterParams, AgentResourceFilterParams, EconomicEventConnection,
     EconomicResourceConnection, ProcessConnection, event_filters, events_connection, resource_node,
 };
+use super::plan::{AgentPlanFilterParams, PlanConnection, agent_plans};
 use super::proposal::{AgentProposalSearchParams, ProposalConnection};
 use super::scalars::Uri;
 use super::scenario::ScenarioConnection;
@@ -190,6 +193,81 @@ use crate::store::records::{Filter, ListQuery};
     field(
         name = "scenarios_in_scope",
         ty = "GqlResult<Option<ScenarioConnection>>",
+        arg(name = "first", ty = "Option<i32>"),
+        arg(name = "after", ty = "Option<String>"),
+        arg(name = "last", ty = "Option<i32>"),
+        arg(name = "before", ty = "Option<String>")
+    ),
+    field(
+        name = "commitments",
+        ty = "GqlResult<Option<CommitmentConnection>>",
+        arg(name = "filter", ty = "Option<AgentCommitmentFilterParams>"),
+        arg(name = "first", ty = "Option<i32>"),
+        arg(name = "after", ty = "Option<String>"),
+        arg(name = "last", ty = "Option<i32>"),
+        arg(name = "before", ty = "Option<String>")
+    ),
+    field(
+        name = "commitments_as_provider",
+        ty = "GqlResult<Option<CommitmentConnection>>",
+        arg(name = "first", ty = "Option<i32>"),
+        arg(name = "after", ty = "Option<String>"),
+        arg(name = "last", ty = "Option<i32>"),
+        arg(name = "before", ty = "Option<String>")
+    ),
+    field(
+        name = "commitments_as_receiver",
+        ty = "GqlResult<Option<CommitmentConnection>>",
+        arg(name = "first", ty = "Option<i32>"),
+        arg(name = "after", ty = "Option<String>"),
+        arg(name = "last", ty = "Option<i32>"),
+        arg(name = "before", ty = "Option<String>")
+    ),
+    field(
+        name = "commitments_in_scope",
+        ty = "GqlResult<Option<CommitmentConnection>>",
+        arg(name = "first", ty = "Option<i32>"),
+        arg(name = "after", ty = "Option<String>"),
+        arg(name = "last", ty = "Option<i32>"),
+        arg(name = "before", ty = "Option<String>")
+    ),
+    field(
+        name = "intents",
+        ty = "GqlResult<Option<IntentConnection>>",
+        arg(name = "filter", ty = "Option<AgentIntentFilterParams>"),
+        arg(name = "first", ty = "Option<i32>"),
+        arg(name = "after", ty = "Option<String>"),
+        arg(name = "last", ty = "Option<i32>"),
+        arg(name = "before", ty = "Option<String>")
+    ),
+    field(
+        name = "intents_as_provider",
+        ty = "GqlResult<Option<IntentConnection>>",
+        arg(name = "first", ty = "Option<i32>"),
+        arg(name = "after", ty = "Option<String>"),
+        arg(name = "last", ty = "Option<i32>"),
+        arg(name = "before", ty = "Option<String>")
+    ),
+    field(
+        name = "intents_as_receiver",
+        ty = "GqlResult<Option<IntentConnection>>",
+        arg(name = "first", ty = "Option<i32>"),
+        arg(name = "after", ty = "Option<String>"),
+        arg(name = "last", ty = "Option<i32>"),
+        arg(name = "before", ty = "Option<String>")
+    ),
+    field(
+        name = "intents_in_scope",
+        ty = "GqlResult<Option<IntentConnection>>",
+        arg(name = "first", ty = "Option<i32>"),
+        arg(name = "after", ty = "Option<String>"),
+        arg(name = "last", ty = "Option<i32>"),
+        arg(name = "before", ty = "Option<String>")
+    ),
+    field(
+        name = "plans",
+        ty = "GqlResult<Option<PlanConnection>>",
+        arg(name = "filter", ty = "Option<AgentPlanFilterParams>"),
         arg(name = "first", ty = "Option<i32>"),
         arg(name = "after", ty = "Option<String>"),
         arg(name = "last", ty = "Option<i32>"),
@@ -581,6 +659,108 @@ macro_rules! agent_object {
                 before: Option<String>,
             ) -> GqlResult<Option<ScenarioConnection>> {
                 super::scenario::scenarios_naming(ctx, "inScopeOf", self.0.id, PageArgs::new(first, after, last, before)).await
+            }
+            /// Commitments the agent provides or receives.
+            async fn commitments(
+                &self,
+                ctx: &Context<'_>,
+                filter: Option<AgentCommitmentFilterParams>,
+                first: Option<i32>,
+                after: Option<String>,
+                last: Option<i32>,
+                before: Option<String>,
+            ) -> GqlResult<Option<CommitmentConnection>> {
+                agent_commitments(ctx, self.0.id, vec!["provider", "receiver"], filter, PageArgs::new(first, after, last, before)).await
+            }
+            /// Commitments the agent provides.
+            async fn commitments_as_provider(
+                &self,
+                ctx: &Context<'_>,
+                first: Option<i32>,
+                after: Option<String>,
+                last: Option<i32>,
+                before: Option<String>,
+            ) -> GqlResult<Option<CommitmentConnection>> {
+                agent_commitments(ctx, self.0.id, vec!["provider"], None, PageArgs::new(first, after, last, before)).await
+            }
+            /// Commitments the agent receives.
+            async fn commitments_as_receiver(
+                &self,
+                ctx: &Context<'_>,
+                first: Option<i32>,
+                after: Option<String>,
+                last: Option<i32>,
+                before: Option<String>,
+            ) -> GqlResult<Option<CommitmentConnection>> {
+                agent_commitments(ctx, self.0.id, vec!["receiver"], None, PageArgs::new(first, after, last, before)).await
+            }
+            /// Commitments in the agent's scope.
+            async fn commitments_in_scope(
+                &self,
+                ctx: &Context<'_>,
+                first: Option<i32>,
+                after: Option<String>,
+                last: Option<i32>,
+                before: Option<String>,
+            ) -> GqlResult<Option<CommitmentConnection>> {
+                agent_commitments(ctx, self.0.id, vec!["inScopeOf"], None, PageArgs::new(first, after, last, before)).await
+            }
+            /// Intents the agent offers (as provider) or requests (as receiver).
+            async fn intents(
+                &self,
+                ctx: &Context<'_>,
+                filter: Option<AgentIntentFilterParams>,
+                first: Option<i32>,
+                after: Option<String>,
+                last: Option<i32>,
+                before: Option<String>,
+            ) -> GqlResult<Option<IntentConnection>> {
+                agent_intents(ctx, self.0.id, vec!["provider", "receiver"], filter, PageArgs::new(first, after, last, before)).await
+            }
+            /// Intents the agent offers.
+            async fn intents_as_provider(
+                &self,
+                ctx: &Context<'_>,
+                first: Option<i32>,
+                after: Option<String>,
+                last: Option<i32>,
+                before: Option<String>,
+            ) -> GqlResult<Option<IntentConnection>> {
+                agent_intents(ctx, self.0.id, vec!["provider"], None, PageArgs::new(first, after, last, before)).await
+            }
+            /// Intents the agent requests.
+            async fn intents_as_receiver(
+                &self,
+                ctx: &Context<'_>,
+                first: Option<i32>,
+                after: Option<String>,
+                last: Option<i32>,
+                before: Option<String>,
+            ) -> GqlResult<Option<IntentConnection>> {
+                agent_intents(ctx, self.0.id, vec!["receiver"], None, PageArgs::new(first, after, last, before)).await
+            }
+            /// Intents in the agent's scope.
+            async fn intents_in_scope(
+                &self,
+                ctx: &Context<'_>,
+                first: Option<i32>,
+                after: Option<String>,
+                last: Option<i32>,
+                before: Option<String>,
+            ) -> GqlResult<Option<IntentConnection>> {
+                agent_intents(ctx, self.0.id, vec!["inScopeOf"], None, PageArgs::new(first, after, last, before)).await
+            }
+            /// Plans the agent takes part in: in its scope, or holding commitments or process events it provides or receives.
+            async fn plans(
+                &self,
+                ctx: &Context<'_>,
+                filter: Option<AgentPlanFilterParams>,
+                first: Option<i32>,
+                after: Option<String>,
+                last: Option<i32>,
+                before: Option<String>,
+            ) -> GqlResult<Option<PlanConnection>> {
+                agent_plans(ctx, self.0.id, filter, PageArgs::new(first, after, last, before)).await
             }
             async fn revision(&self, ctx: &Context<'_>, revision_id: ID) -> GqlResult<Option<$ty>> {
                 Ok(super::history::revision(ctx, self.0.id, &revision_id).await?.map($ty))

@@ -62,6 +62,14 @@ impl SpatialThing {
         let rows = load_many(ctx, &ids, kind::AGENTS).await?;
         Ok(Some(rows.iter().map(agent_node).collect::<Result<_, _>>()?))
     }
+    /// Commitments planned to happen at this place.
+    async fn commitments(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<super::commitment::Commitment>>> {
+        Ok(Some(super::commitment::commitments_referring(ctx, "atLocation", self.0.id).await?))
+    }
+    /// Intents that would happen at this place.
+    async fn intents(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<super::intent::Intent>>> {
+        Ok(Some(super::intent::intents_referring(ctx, "atLocation", self.0.id).await?))
+    }
     async fn revision(&self, ctx: &Context<'_>, revision_id: ID) -> GqlResult<Option<SpatialThing>> {
         Ok(super::history::revision(ctx, self.0.id, &revision_id).await?.map(SpatialThing))
     }

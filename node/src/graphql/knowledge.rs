@@ -103,6 +103,35 @@ impl ResourceSpecification {
         let (items, info) = list(ctx, q, &PageArgs::new(first, after, last, before), resource_node).await?;
         Ok(Some(EconomicResourceConnection::new(items, info)))
     }
+    /// Commitments for resources (or work) of this specification.
+    async fn commitments(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> GqlResult<Option<super::commitment::CommitmentConnection>> {
+        super::commitment::commitments_naming(
+            ctx,
+            "resourceConformsTo",
+            self.0.id,
+            PageArgs::new(first, after, last, before),
+        )
+        .await
+    }
+    /// Intents for resources (or work) of this specification.
+    async fn intents(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> GqlResult<Option<super::intent::IntentConnection>> {
+        super::intent::intents_naming(ctx, "resourceConformsTo", self.0.id, PageArgs::new(first, after, last, before))
+            .await
+    }
     /// Events about resources of this specification.
     async fn economic_events(
         &self,
@@ -166,6 +195,17 @@ impl ProcessSpecification {
     }
     async fn meta(&self) -> RecordMeta {
         RecordMeta::of(&self.0)
+    }
+    /// Commitments that require their resource to have last gone through a process of this specification.
+    async fn commitments_requiring_stage(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> GqlResult<Option<super::commitment::CommitmentConnection>> {
+        super::commitment::commitments_naming(ctx, "stage", self.0.id, PageArgs::new(first, after, last, before)).await
     }
     /// Resources whose last process was of this specification.
     async fn resources_currently_at_stage(

@@ -6,18 +6,25 @@ pub mod agent;
 pub mod agreement;
 pub mod appreciation;
 pub mod claim;
+pub mod commitment;
 pub mod connection;
 pub mod error;
+pub mod fulfillment;
 pub mod geolocation;
 pub mod history;
+pub mod intent;
 pub mod knowledge;
 pub mod loaders;
 pub mod measurement;
 pub mod observation;
+pub mod ordering;
+pub mod plan;
+pub mod planned_flow;
 pub mod product_batch;
 pub mod proposal;
 pub mod proposal_list;
 pub mod recipe;
+pub mod satisfaction;
 pub mod scalars;
 pub mod scenario;
 pub mod subscription;
@@ -44,6 +51,11 @@ pub struct Query(
     observation::ObservationQuery,
     product_batch::ProductBatchQuery,
     product_batch::BatchLotRecordQuery,
+    commitment::CommitmentQuery,
+    intent::IntentQuery,
+    fulfillment::FulfillmentQuery,
+    satisfaction::SatisfactionQuery,
+    plan::PlanQuery,
     recipe::RecipeQuery,
     scenario::ScenarioQuery,
     agreement::AgreementQuery,
@@ -63,6 +75,11 @@ pub struct Mutation(
     observation::ObservationMutation,
     product_batch::ProductBatchMutation,
     product_batch::BatchLotRecordMutation,
+    commitment::CommitmentMutation,
+    intent::IntentMutation,
+    fulfillment::FulfillmentMutation,
+    satisfaction::SatisfactionMutation,
+    plan::PlanMutation,
     recipe::RecipeMutation,
     scenario::ScenarioMutation,
     agreement::AgreementMutation,
@@ -91,7 +108,8 @@ pub fn ws_schema(app: App, hub: subscription::Subscriptions) -> VfSchema {
 fn builder(app: Option<App>) -> SchemaBuilder<Query, Mutation, subscription::Subscription> {
     let mut b = Schema::build(Query::default(), Mutation::default(), subscription::Subscription)
         // Declared by the reference schema though no field returns it.
-        .register_output_type::<scalars::FilteringDummy>();
+        .register_output_type::<scalars::FilteringDummy>()
+        .register_output_type::<ordering::Sort>();
     if let Some(app) = app {
         let api = app.config().api.clone();
         b = b.data(app).limit_depth(api.max_depth).limit_complexity(api.max_complexity);

@@ -273,6 +273,16 @@ impl Process {
         let ids = referrers(ctx, EVENT, field, self.0.id).await?;
         load_events(ctx, &ids).await
     }
+
+    /// The process's events on one side that fulfil no commitment.
+    async fn unplanned(&self, ctx: &Context<'_>, field: &'static str) -> Result<Vec<EconomicEvent>, AppError> {
+        let events = self.events(ctx, field).await?;
+        let fulfilling = futures::future::try_join_all(
+            events.iter().map(|e| referrers(ctx, super::fulfillment::FULFILLMENT, "fulfilledBy", e.0.id)),
+        )
+        .await?;
+        Ok(events.into_iter().zip(fulfilling).filter(|(_, f)| f.is_empty()).map(|(e, _)| e).collect())
+    }
 }
 
 impl TrackTraceItem {
@@ -486,6 +496,14 @@ impl EconomicEvent {
     async fn settles(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<super::claim::Settlement>>> {
         super::claim::settlements_where(ctx, "settledBy", self.0.id).await
     }
+    /// The commitments this event fulfills, through its fulfillments.
+    async fn fulfills(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<super::fulfillment::Fulfillment>>> {
+        Ok(Some(super::fulfillment::fulfillments_by(ctx, self.0.id).await?))
+    }
+    /// An intent satisfied fully or partially by an economic event or commitment.
+    async fn satisfies(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<super::satisfaction::Satisfaction>>> {
+        Ok(Some(super::satisfaction::satisfactions_by(ctx, self.0.id).await?))
+    }
 }
 
 /// An event that must exist (a required field).
@@ -591,6 +609,40 @@ impl EconomicResource {
         before: Option<String>,
     ) -> GqlResult<Option<EconomicEventConnection>> {
         Ok(Some(self.page(ctx, "toResourceInventoriedAs", PageArgs::new(first, after, last, before)).await?))
+    }
+    /// Commitments naming this exact resource.
+    async fn commitments(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> GqlResult<Option<super::commitment::CommitmentConnection>> {
+        super::commitment::commitments_naming(
+            ctx,
+            "resourceInventoriedAs",
+            self.0.id,
+            PageArgs::new(first, after, last, before),
+        )
+        .await
+    }
+    /// Intents this exact resource can serve.
+    async fn intents(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> GqlResult<Option<super::intent::IntentConnection>> {
+        super::intent::intents_naming(
+            ctx,
+            "resourceInventoriedAs",
+            self.0.id,
+            PageArgs::new(first, after, last, before),
+        )
+        .await
     }
     /// Events that added to this resource.
     async fn previous(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<EconomicEvent>>> {
@@ -829,21 +881,57 @@ impl Process {
     ) -> GqlResult<Option<Vec<EconomicEvent>>> {
         Ok(Some(process_event_filter(self.events(ctx, "outputOf").await?, filter)?))
     }
-    /// Inputs that fulfil no commitment. This node has no commitments yet, so every input is unplanned.
+    /// Input events that fulfil no commitment.
     async fn unplanned_inputs(
         &self,
         ctx: &Context<'_>,
         filter: Option<ProcessEventFilterParams>,
     ) -> GqlResult<Option<Vec<EconomicEvent>>> {
-        Ok(Some(process_event_filter(self.events(ctx, "inputOf").await?, filter)?))
+        Ok(Some(process_event_filter(self.unplanned(ctx, "inputOf").await?, filter)?))
     }
-    /// Outputs that fulfil no commitment. This node has no commitments yet, so every output is unplanned.
+    /// Output events that fulfil no commitment.
     async fn unplanned_outputs(
         &self,
         ctx: &Context<'_>,
         filter: Option<ProcessEventFilterParams>,
     ) -> GqlResult<Option<Vec<EconomicEvent>>> {
-        Ok(Some(process_event_filter(self.events(ctx, "outputOf").await?, filter)?))
+        Ok(Some(process_event_filter(self.unplanned(ctx, "outputOf").await?, filter)?))
+    }
+    /// Commitments planned to go into this process.
+    async fn committed_inputs(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<super::commitment::ProcessCommitmentFilterParams>,
+    ) -> GqlResult<Option<Vec<super::commitment::Commitment>>> {
+        super::commitment::process_commitments(ctx, self.0.id, "inputOf", filter).await
+    }
+    /// Commitments planned to come out of this process.
+    async fn committed_outputs(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<super::commitment::ProcessCommitmentFilterParams>,
+    ) -> GqlResult<Option<Vec<super::commitment::Commitment>>> {
+        super::commitment::process_commitments(ctx, self.0.id, "outputOf", filter).await
+    }
+    /// Intents to go into this process.
+    async fn intended_inputs(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<super::intent::ProcessIntentFilterParams>,
+    ) -> GqlResult<Option<Vec<super::intent::Intent>>> {
+        super::intent::process_intents(ctx, self.0.id, "inputOf", filter).await
+    }
+    /// Intents to come out of this process.
+    async fn intended_outputs(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<super::intent::ProcessIntentFilterParams>,
+    ) -> GqlResult<Option<Vec<super::intent::Intent>>> {
+        super::intent::process_intents(ctx, self.0.id, "outputOf", filter).await
+    }
+    /// The process with its inputs and outputs is part of the plan.
+    async fn planned_within(&self, ctx: &Context<'_>) -> GqlResult<Option<super::plan::Plan>> {
+        super::plan::load_plan(ctx, self.0.data.planned_within).await
     }
     /// The input events: what flowed into the process.
     async fn previous(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<EconomicEvent>>> {
@@ -1000,6 +1088,8 @@ pub struct ProcessCreateParams {
     pub based_on: Option<ID>,
     /// (`Scenario`) The scenario the process, with its inputs and outputs, is part of.
     pub nested_in: Option<ID>,
+    /// (`Plan`) The process with its inputs and outputs is part of the plan.
+    pub planned_within: Option<ID>,
 }
 
 /// Changes to a process.
@@ -1030,6 +1120,9 @@ pub struct ProcessUpdateParams {
     /// (`Scenario`) The scenario the process, with its inputs and outputs, is part of.
     #[graphql(default)]
     pub nested_in: MaybeUndefined<ID>,
+    /// (`Plan`) The process with its inputs and outputs is part of the plan.
+    #[graphql(default)]
+    pub planned_within: MaybeUndefined<ID>,
 }
 
 /// The process created or updated.
@@ -1305,6 +1398,7 @@ impl ObservationMutation {
             in_scope_of: parse_ids("inScopeOf", &p.in_scope_of)?.into_iter().map(vf::AgentId::new).collect(),
             based_on: parse_opt_id("basedOn", &p.based_on)?.map(vf::ProcessSpecificationId::new),
             nested_in: parse_opt_id("nestedIn", &p.nested_in)?.map(vf::ScenarioId::new),
+            planned_within: parse_opt_id("plannedWithin", &p.planned_within)?.map(vf::PlanId::new),
         };
         let row = app(ctx).create(&rec, author).await?;
         Ok(ProcessResponse { process: written(row, kind::PROCESS, Process)? })
@@ -1316,6 +1410,7 @@ impl ObservationMutation {
         let rev = parse_id("revisionId", &p.revision_id)?;
         let based = id_patch("basedOn", p.based_on, vf::ProcessSpecificationId::new)?;
         let nested = id_patch("nestedIn", p.nested_in, vf::ScenarioId::new)?;
+        let within = id_patch("plannedWithin", p.planned_within, vf::PlanId::new)?;
         let mut scopes_new = Vec::new();
         let scopes_given = !p.in_scope_of.is_undefined();
         ids_patch("inScopeOf", &mut scopes_new, p.in_scope_of, vf::AgentId::new)?;
@@ -1339,6 +1434,7 @@ impl ObservationMutation {
                     }
                     patch(&mut x.based_on, based);
                     patch(&mut x.nested_in, nested);
+                    patch(&mut x.planned_within, within);
                     Ok(x)
                 },
                 author,

@@ -10,6 +10,7 @@ mod history;
 mod http;
 mod lifecycle;
 mod pagination;
+mod planning;
 mod recipe;
 mod subscriptions;
 mod vf1;

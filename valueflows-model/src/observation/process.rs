@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{AgentId, ProcessId, ProcessSpecificationId, ScenarioId};
+use crate::ids::{AgentId, PlanId, ProcessId, ProcessSpecificationId, ScenarioId};
 use crate::time::Timestamp;
 use crate::validation::{RecordError, check_interval, check_name, check_opt_text, check_references};
 
@@ -39,6 +39,9 @@ pub struct Process {
     /// The scenario the process, with its inputs and outputs, is part of.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nested_in: Option<ScenarioId>,
+    /// The plan this process, with its inputs and outputs, is part of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned_within: Option<PlanId>,
 }
 
 impl Process {
@@ -67,6 +70,7 @@ mod tests {
             in_scope_of: vec![],
             based_on: None,
             nested_in: None,
+            planned_within: None,
         }
     }
 

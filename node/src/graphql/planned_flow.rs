@@ -1,0 +1,155 @@
+//! What commitments and intents share on the API: their filters. Root and agent lists
+//! filter through the lookup index; the plain lists of a process filter in memory. Every
+//! criterion given must hold (they are ANDed); within a list criterion, any value matches.
+
+use async_graphql::ID;
+use uuid::Uuid;
+use valueflows_model as vf;
+
+use super::parse_ids;
+use super::scalars::{DateTime, Uri};
+use crate::error::AppError;
+use crate::store::records::Filter;
+
+/// Filter criteria on planned flows, parsed.
+#[derive(Clone, Debug, Default)]
+pub struct FlowCriteria {
+    /// Lower-cased text searched in names and notes.
+    pub search: Option<String>,
+    /// Any of these providers.
+    pub providers: Vec<Uuid>,
+    /// Any of these receivers.
+    pub receivers: Vec<Uuid>,
+    /// Either side is any of these agents.
+    pub agents: Vec<Uuid>,
+    /// Any of these resource classifications.
+    pub classified: Vec<String>,
+    /// Any of these resource specifications.
+    pub conforms_to: Vec<Uuid>,
+    /// Finished or not.
+    pub finished: Option<bool>,
+    /// Any of these actions.
+    pub actions: Vec<vf::Action>,
+    /// Planned to end at or after this time.
+    pub start: Option<vf::Timestamp>,
+    /// Planned to begin at or before this time.
+    pub end: Option<vf::Timestamp>,
+    /// In scope of any of these agents.
+    pub in_scope_of: Vec<Uuid>,
+    /// At any of these places.
+    pub at_location: Vec<Uuid>,
+}
+
+/// What the in-memory filter looks at in one planned flow.
+pub struct FlowFacts<'a> {
+    /// Its action.
+    pub action: vf::Action,
+    /// Its provider.
+    pub provider: Option<vf::AgentId>,
+    /// Its receiver.
+    pub receiver: Option<vf::AgentId>,
+    /// Its resource classifications.
+    pub classified: &'a [String],
+    /// Its texts (name, note).
+    pub texts: [Option<&'a str>; 2],
+    /// The span it is planned for.
+    pub span: Option<(vf::Timestamp, vf::Timestamp)>,
+}
+
+fn parse_action(field: &str, id: &ID) -> Result<vf::Action, AppError> {
+    vf::Action::parse(id.as_str()).map_err(|e| AppError::invalid(field, e.to_string()))
+}
+
+impl FlowCriteria {
+    /// Parses the action ids of a filter.
+    pub fn actions(ids: Option<Vec<ID>>) -> Result<Vec<vf::Action>, AppError> {
+        ids.iter().flatten().map(|a| parse_action("action", a)).collect()
+    }
+
+    /// Parses a single action id of a filter (the agent filters take one).
+    pub fn action(id: Option<ID>) -> Result<Vec<vf::Action>, AppError> {
+        id.iter().map(|a| parse_action("action", a)).collect()
+    }
+
+    /// Parses a list of agent (or other record) ids of a filter.
+    pub fn ids(field: &str, ids: &Option<Vec<ID>>) -> Result<Vec<Uuid>, AppError> {
+        parse_ids(field, ids)
+    }
+
+    /// The search text, lower-cased; blank searches match everything.
+    pub fn search(s: Option<String>) -> Option<String> {
+        s.filter(|s| !s.trim().is_empty()).map(|s| s.to_lowercase())
+    }
+
+    /// The dates of a filter.
+    pub fn dates(start: Option<DateTime>, end: Option<DateTime>) -> (Option<vf::Timestamp>, Option<vf::Timestamp>) {
+        (start.map(|d| d.0), end.map(|d| d.0))
+    }
+
+    /// Classifications of a filter.
+    pub fn uris(list: Option<Vec<Uri>>) -> Vec<String> {
+        Uri::strings(list)
+    }
+
+    /// The criteria as lookups in the index.
+    pub fn to_filters(&self) -> Vec<Filter> {
+        let mut out = Vec::new();
+        let any = |field: &str, values: Vec<String>| Filter::AnyOf { field: field.to_owned(), values };
+        let ids = |v: &[Uuid]| v.iter().map(Uuid::to_string).collect::<Vec<_>>();
+        if let Some(s) = &self.search {
+            out.push(Filter::Contains { field: "text".to_owned(), needle: s.clone() });
+        }
+        if !self.providers.is_empty() {
+            out.push(any("provider", ids(&self.providers)));
+        }
+        if !self.receivers.is_empty() {
+            out.push(any("receiver", ids(&self.receivers)));
+        }
+        if !self.agents.is_empty() {
+            out.push(Filter::AnyFieldOf { fields: vec!["provider", "receiver"], values: ids(&self.agents) });
+        }
+        if !self.classified.is_empty() {
+            out.push(any("resourceClassifiedAs", self.classified.clone()));
+        }
+        if !self.conforms_to.is_empty() {
+            out.push(any("resourceConformsTo", ids(&self.conforms_to)));
+        }
+        if let Some(f) = self.finished {
+            out.push(any("finished", vec![f.to_string()]));
+        }
+        if !self.actions.is_empty() {
+            out.push(any("action", self.actions.iter().map(|a| a.id().to_owned()).collect()));
+        }
+        // Overlap of the planned span with [start, end].
+        if let Some(start) = self.start {
+            out.push(Filter::Range { field: "timeEnd".to_owned(), min: Some(start.to_rfc3339()), max: None });
+        }
+        if let Some(end) = self.end {
+            out.push(Filter::Range { field: "time".to_owned(), min: None, max: Some(end.to_rfc3339()) });
+        }
+        if !self.in_scope_of.is_empty() {
+            out.push(any("inScopeOf", ids(&self.in_scope_of)));
+        }
+        if !self.at_location.is_empty() {
+            out.push(any("atLocation", ids(&self.at_location)));
+        }
+        out
+    }
+
+    /// Whether one flow meets the criteria a process's plain lists take (search, agents,
+    /// classifications, actions and dates).
+    pub fn matches(&self, f: &FlowFacts<'_>) -> bool {
+        let has =
+            |list: &[Uuid], a: Option<vf::AgentId>| list.is_empty() || a.is_some_and(|a| list.contains(&a.uuid()));
+        let text = self
+            .search
+            .as_ref()
+            .is_none_or(|needle| f.texts.iter().flatten().any(|t| t.to_lowercase().contains(needle.as_str())));
+        text && has(&self.providers, f.provider)
+            && has(&self.receivers, f.receiver)
+            && (self.classified.is_empty() || f.classified.iter().any(|c| self.classified.contains(c)))
+            && (self.actions.is_empty() || self.actions.contains(&f.action))
+            && self.start.is_none_or(|s| f.span.is_some_and(|(_, last)| last >= s))
+            && self.end.is_none_or(|e| f.span.is_some_and(|(first, _)| first <= e))
+    }
+}
