@@ -663,6 +663,7 @@ impl Record for vf::Commitment {
         opt(&mut out, "atLocation", self.at_location.map(|i| i.uuid()), &[kind::SPATIAL_THING]);
         opt(&mut out, "stage", self.stage.map(|i| i.uuid()), &[kind::PROCESS_SPECIFICATION]);
         opt(&mut out, "independentDemandOf", self.independent_demand_of.map(|i| i.uuid()), &[kind::PLAN]);
+        opt(&mut out, "clauseOf", self.clause_of.map(|i| i.uuid()), &[kind::AGREEMENT]);
         opt(&mut out, "plannedWithin", self.planned_within.map(|i| i.uuid()), &[kind::PLAN]);
         unit_refs(
             &mut out,
@@ -792,7 +793,9 @@ impl Record for vf::Plan {
         self.id.uuid()
     }
     fn refs(&self) -> Vec<Ref> {
-        self.in_scope_of.iter().map(|a| r("inScopeOf", a.uuid(), kind::AGENTS)).collect()
+        let mut out: Vec<Ref> = self.in_scope_of.iter().map(|a| r("inScopeOf", a.uuid(), kind::AGENTS)).collect();
+        opt(&mut out, "refinementOf", self.refinement_of.map(|i| i.uuid()), &[kind::SCENARIO]);
+        out
     }
     fn terms(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();

@@ -55,6 +55,12 @@ impl Agreement {
     async fn created(&self) -> Option<DateTime> {
         self.0.data.created.map(DateTime)
     }
+    /// The commitments that are clauses of this agreement.
+    async fn commitments(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<super::commitment::Commitment>>> {
+        let ids = referrers(ctx, &[kind::COMMITMENT], "clauseOf", self.0.id).await?;
+        let rows = load_many(ctx, &ids, &[kind::COMMITMENT]).await?;
+        Ok(Some(rows.iter().map(super::commitment::commitment_node).collect::<Result<_, AppError>>()?))
+    }
     /// A textual description or comment.
     async fn note(&self) -> Option<String> {
         self.0.data.note.clone()

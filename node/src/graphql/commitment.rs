@@ -367,6 +367,10 @@ impl Commitment {
     async fn independent_demand_of(&self, ctx: &Context<'_>) -> GqlResult<Option<Plan>> {
         load_plan(ctx, self.0.data.independent_demand_of).await
     }
+    /// The agreement this commitment is a clause of.
+    async fn clause_of(&self, ctx: &Context<'_>) -> GqlResult<Option<super::agreement::Agreement>> {
+        super::agreement::load_agreement(ctx, self.0.data.clause_of).await
+    }
     /// The transfer commitment is part of the plan.
     async fn planned_within(&self, ctx: &Context<'_>) -> GqlResult<Option<Plan>> {
         load_plan(ctx, self.0.data.planned_within).await
@@ -454,6 +458,8 @@ pub struct CommitmentCreateParams {
     pub resource_inventoried_as: Option<ID>,
     /// (`Plan`) Represents a desired deliverable expected from this plan.
     pub independent_demand_of: Option<ID>,
+    /// (`Agreement`) The agreement this commitment is a clause of.
+    pub clause_of: Option<ID>,
     /// (`Plan`) The transfer commitment is part of the plan.
     pub planned_within: Option<ID>,
     /// (`ResourceSpecification`) The primary resource specification or definition of an existing or potential economic resource.
@@ -504,6 +510,9 @@ pub struct CommitmentUpdateParams {
     pub resource_inventoried_as: MaybeUndefined<ID>,
     #[graphql(default)]
     pub independent_demand_of: MaybeUndefined<ID>,
+    /// (`Agreement`) The agreement this commitment is a clause of.
+    #[graphql(default)]
+    pub clause_of: MaybeUndefined<ID>,
     #[graphql(default)]
     pub planned_within: MaybeUndefined<ID>,
     #[graphql(default)]
@@ -576,6 +585,7 @@ impl CommitmentCreateParams {
         c.resource_inventoried_as =
             id("resourceInventoriedAs", &self.resource_inventoried_as)?.map(vf::ResourceId::new);
         c.independent_demand_of = id("independentDemandOf", &self.independent_demand_of)?.map(vf::PlanId::new);
+        c.clause_of = id("clauseOf", &self.clause_of)?.map(vf::AgreementId::new);
         c.planned_within = id("plannedWithin", &self.planned_within)?.map(vf::PlanId::new);
         c.resource_conforms_to =
             id("resourceConformsTo", &self.resource_conforms_to)?.map(vf::ResourceSpecificationId::new);
@@ -652,6 +662,7 @@ impl CommitmentMutation {
         let at_location = id_patch("atLocation", p.at_location, vf::SpatialThingId::new)?;
         let inventoried = id_patch("resourceInventoriedAs", p.resource_inventoried_as, vf::ResourceId::new)?;
         let demand_of = id_patch("independentDemandOf", p.independent_demand_of, vf::PlanId::new)?;
+        let clause_of = id_patch("clauseOf", p.clause_of, vf::AgreementId::new)?;
         let within = id_patch("plannedWithin", p.planned_within, vf::PlanId::new)?;
         let conforms = id_patch("resourceConformsTo", p.resource_conforms_to, vf::ResourceSpecificationId::new)?;
         let input_of = id_patch("inputOf", p.input_of, vf::ProcessId::new)?;
@@ -685,6 +696,7 @@ impl CommitmentMutation {
                     patch(&mut c.at_location, at_location);
                     patch(&mut c.resource_inventoried_as, inventoried);
                     patch(&mut c.independent_demand_of, demand_of);
+                    patch(&mut c.clause_of, clause_of);
                     patch(&mut c.planned_within, within);
                     patch(&mut c.resource_conforms_to, conforms);
                     patch(&mut c.input_of, input_of);

@@ -356,6 +356,16 @@ impl Intent {
     async fn resource_conforms_to(&self, ctx: &Context<'_>) -> GqlResult<Option<ResourceSpecification>> {
         load_resource_spec(ctx, self.0.data.resource_conforms_to).await
     }
+    /// The proposals this intent is published in, each with whether it is reciprocal there.
+    async fn published_in(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<super::proposal::ProposedIntent>>> {
+        let ids = referrers(ctx, &[kind::PROPOSED_INTENT], "publishes", self.0.id).await?;
+        let rows = load_many(ctx, &ids, &[kind::PROPOSED_INTENT]).await?;
+        Ok(Some(
+            rows.iter()
+                .map(|m| Ok(super::proposal::ProposedIntent(Rec::from_model(m)?)))
+                .collect::<Result<_, AppError>>()?,
+        ))
+    }
     /// The commitments and events that satisfy this intent.
     async fn satisfied_by(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<Satisfaction>>> {
         Ok(Some(self.satisfactions(ctx).await?.into_iter().map(Satisfaction).collect()))

@@ -13,7 +13,9 @@ use super::history::RecordMeta;
 use super::loaders::{load_many, load_rec, parse, referrers};
 use super::observation::Process;
 use super::scalars::DateTime;
-use super::{Rec, app, ids_patch, parse_id, parse_ids, patch, patch_required, require_read, require_write};
+use super::{
+    Rec, app, ids_patch, parse_id, parse_ids, parse_opt_id, patch, patch_required, require_read, require_write,
+};
 use crate::app::kinds::kind;
 use crate::app::writer::DeleteTarget;
 use crate::connection;
@@ -132,6 +134,10 @@ impl Plan {
     /// Derived: true when the plan has processes or commitments and every one of them is finished.
     async fn finished(&self, ctx: &Context<'_>) -> GqlResult<Option<bool>> {
         Ok(Some(self.is_finished(ctx).await?))
+    }
+    /// The scenario this plan refines: a plan made concrete from a scenario of what might be.
+    async fn refinement_of(&self, ctx: &Context<'_>) -> GqlResult<Option<super::scenario::Scenario>> {
+        super::scenario::load_scenario(ctx, self.0.data.refinement_of).await
     }
     /// Grouping around something to create a boundary or context, used for documenting, accounting, planning.
     async fn in_scope_of(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<AccountingScope>>> {
@@ -274,6 +280,8 @@ pub struct PlanCreateParams {
     pub note: Option<String>,
     /// (`AccountingScope`) Grouping around something to create a boundary or context, used for documenting, accounting, planning.
     pub in_scope_of: Option<Vec<ID>>,
+    /// (`Scenario`) The scenario this plan refines.
+    pub refinement_of: Option<ID>,
 }
 
 /// Changes to a plan: an omitted field stays, `null` erases it.
@@ -295,6 +303,9 @@ pub struct PlanUpdateParams {
     /// (`AccountingScope`) Grouping around something to create a boundary or context, used for documenting, accounting, planning.
     #[graphql(default)]
     pub in_scope_of: MaybeUndefined<Vec<ID>>,
+    /// (`Scenario`) The scenario this plan refines.
+    #[graphql(default)]
+    pub refinement_of: MaybeUndefined<ID>,
 }
 
 /// The plan created or updated.
@@ -345,6 +356,7 @@ impl PlanMutation {
             due: p.due.map(|d| d.0),
             note: p.note,
             in_scope_of: parse_ids("inScopeOf", &p.in_scope_of)?.into_iter().map(vf::AgentId::new).collect(),
+            refinement_of: parse_opt_id("refinementOf", &p.refinement_of)?.map(vf::ScenarioId::new),
         };
         let row = app(ctx).create(&rec, author).await?;
         Ok(PlanResponse { plan: written(row, kind::PLAN, Plan)? })
@@ -357,6 +369,7 @@ impl PlanMutation {
         let scopes_given = !p.in_scope_of.is_undefined();
         let mut scopes_new = Vec::new();
         ids_patch("inScopeOf", &mut scopes_new, p.in_scope_of, vf::AgentId::new)?;
+        let refines = super::id_patch("refinementOf", p.refinement_of, vf::ScenarioId::new)?;
         let row = app(ctx)
             .update(
                 PLAN,
@@ -369,6 +382,7 @@ impl PlanMutation {
                     if scopes_given {
                         x.in_scope_of = scopes_new;
                     }
+                    patch(&mut x.refinement_of, refines);
                     Ok(x)
                 },
                 author,

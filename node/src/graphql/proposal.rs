@@ -108,6 +108,14 @@ impl Proposal {
         let rows = load_many(ctx, &ids, &[kind::PROPOSED_INTENT]).await?;
         Ok(Some(rows.iter().map(|m| Ok(ProposedIntent(Rec::from_model(m)?))).collect::<Result<_, AppError>>()?))
     }
+    /// The primary intents of this proposal: what is offered or requested.
+    async fn primary_intents(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<super::intent::Intent>>> {
+        Ok(Some(self.intents(ctx, false).await?))
+    }
+    /// The reciprocal intents of this proposal: what is asked or given in return.
+    async fn reciprocal_intents(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<super::intent::Intent>>> {
+        Ok(Some(self.intents(ctx, true).await?))
+    }
     /// The agents this proposal is published to.
     async fn published_to(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<ProposedTo>>> {
         let ids = referrers(ctx, &[kind::PROPOSED_TO], "proposed", self.0.id).await?;
@@ -144,6 +152,23 @@ impl Proposal {
     }
 }
 
+impl Proposal {
+    /// The intents this proposal publishes on one side (reciprocal or primary), in the order
+    /// they were proposed.
+    async fn intents(&self, ctx: &Context<'_>, reciprocal: bool) -> Result<Vec<super::intent::Intent>, AppError> {
+        let ids = referrers(ctx, &[kind::PROPOSED_INTENT], "publishedIn", self.0.id).await?;
+        let mut intents = Vec::new();
+        for m in load_many(ctx, &ids, &[kind::PROPOSED_INTENT]).await? {
+            let pi: vf::ProposedIntent = crate::app::observation::parse(&m)?;
+            if pi.reciprocal == reciprocal {
+                intents.push(pi.publishes);
+            }
+        }
+        let rows = load_many(ctx, &intents, &[kind::INTENT]).await?;
+        rows.iter().map(super::intent::intent_node).collect()
+    }
+}
+
 /// Represents many-to-many relationships between Proposals and Intents, supporting including intents in multiple proposals, as well as a proposal including multiple intents.
 #[derive(Clone)]
 pub struct ProposedIntent(pub Rec<vf::ProposedIntent>);
@@ -163,6 +188,14 @@ impl ProposedIntent {
     /// The published proposal which this intent is part of.
     async fn published_in(&self, ctx: &Context<'_>) -> GqlResult<Proposal> {
         required_proposal(ctx, self.0.data.published_in).await
+    }
+    /// The intent which is part of this published proposal.
+    async fn publishes(&self, ctx: &Context<'_>) -> GqlResult<super::intent::Intent> {
+        let rows = load_many(ctx, &[self.0.data.publishes], &[kind::INTENT]).await?;
+        match rows.first() {
+            Some(m) => Ok(super::intent::intent_node(m)?),
+            None => Err(AppError::NotFound(format!("intent {} is not stored here", self.0.data.publishes)).into()),
+        }
     }
     /// True: nothing refers to a proposed intent, so it can always be deleted.
     async fn deletable(&self, ctx: &Context<'_>) -> GqlResult<Option<bool>> {

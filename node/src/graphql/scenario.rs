@@ -98,6 +98,12 @@ impl Scenario {
     async fn note(&self) -> Option<String> {
         self.0.data.note.clone()
     }
+    /// The plans that refine this scenario.
+    async fn plans(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<super::plan::Plan>>> {
+        let ids = referrers(ctx, &[kind::PLAN], "refinementOf", self.0.id).await?;
+        let rows = load_many(ctx, &ids, &[kind::PLAN]).await?;
+        Ok(Some(rows.iter().map(super::plan::plan_node).collect::<Result<_, _>>()?))
+    }
     /// The scenarios that refine this one.
     async fn refinements(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<Scenario>>> {
         let ids = referrers(ctx, SCENARIO, "refinementOf", self.0.id).await?;

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{AgentId, PlanId};
+use crate::ids::{AgentId, PlanId, ScenarioId};
 use crate::time::Timestamp;
 use crate::validation::{RecordError, check_name, check_opt_text};
 
@@ -28,6 +28,9 @@ pub struct Plan {
     /// Agents within whose scope the plan is made.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub in_scope_of: Vec<AgentId>,
+    /// The scenario this plan refines (makes concrete).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refinement_of: Option<ScenarioId>,
 }
 
 impl Plan {
@@ -56,6 +59,7 @@ mod tests {
             due: Timestamp::parse("2026-04-01").ok(),
             note: None,
             in_scope_of: Vec::new(),
+            refinement_of: None,
         }
     }
 

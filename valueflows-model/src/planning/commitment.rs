@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::action::Action;
 use crate::ids::{
-    AgentId, CommitmentId, PlanId, ProcessId, ProcessSpecificationId, ResourceId, ResourceSpecificationId,
+    AgentId, AgreementId, CommitmentId, PlanId, ProcessId, ProcessSpecificationId, ResourceId, ResourceSpecificationId,
     SpatialThingId,
 };
 use crate::measurement::Measure;
@@ -85,6 +85,9 @@ pub struct Commitment {
     /// The plan this (usually non-process) commitment is part of.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub planned_within: Option<PlanId>,
+    /// The agreement this commitment is a clause of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clause_of: Option<AgreementId>,
 }
 
 impl Commitment {
@@ -115,6 +118,7 @@ impl Commitment {
             stage: None,
             independent_demand_of: None,
             planned_within: None,
+            clause_of: None,
         }
     }
 
