@@ -8,6 +8,7 @@ mod history;
 mod http;
 mod lifecycle;
 mod pagination;
+mod trace;
 
 /// Runs `$suite(node)` on a SQLite node and on a PostgreSQL node (skipped with a message
 /// when no PostgreSQL server is reachable outside CI).
