@@ -201,7 +201,7 @@ pub fn from_resource(e: &vf::EconomicEvent) -> Option<vf::ResourceId> {
 }
 
 /// The facts an event's links are read from.
-const EVENT_FIELDS: &[&str] = &["action", "resourceInventoriedAs", "toResourceInventoriedAs", "inputOf", "outputOf"];
+const EVENT_FIELDS: &[&str] = &["action", "resourceInventoriedAs", "toResourceInventoriedAs", "outputOf", "inputOf"];
 /// The fields saying which container a resource is in (now, or since it was created).
 const CONTAINED_FIELDS: &[&str] = &["state.containedIn", "initialContainedIn"];
 /// The fields by which an event names a resource that may be its from-resource.
@@ -209,15 +209,16 @@ const FROM_FIELDS: &[&str] = &["resourceInventoriedAs"];
 /// The fields by which an event names a resource that may be its into-resource.
 const INTO_FIELDS: &[&str] = &["resourceInventoriedAs", "toResourceInventoriedAs"];
 
-/// Event links from the values of [`EVENT_FIELDS`], as [`records::facts`] returns them.
+/// Event links from the values of [`EVENT_FIELDS`], as [`records::facts`] returns them
+/// (a walk backwards leaves out `inputOf`, which it never follows).
 fn links_from(values: &[Option<String>]) -> Option<EventLinks> {
     let id = |i: usize| values.get(i).and_then(|v| v.as_deref()).and_then(|v| Uuid::parse_str(v).ok());
     Some(EventLinks {
         action: vf::Action::parse(values.first()?.as_deref()?).ok()?,
         resource: id(1),
         to_resource: id(2),
-        input_of: id(3),
-        output_of: id(4),
+        output_of: id(3),
+        input_of: id(4),
     })
 }
 
@@ -250,12 +251,19 @@ struct Walker<'a> {
     app: &'a App,
     dir: Direction,
     extra: Extra,
+    event_fields: &'static [&'static str],
     events: HashMap<Uuid, EventLinks>,
 }
 
 impl<'a> Walker<'a> {
     fn new(app: &'a App, dir: Direction, extra: Extra) -> Walker<'a> {
-        Walker { app, dir, extra, events: HashMap::new() }
+        // Backwards, an event leads to the process it is an output of and to its
+        // from-resource: its `inputOf` is never needed, and not reading it saves a lookup.
+        let event_fields = match dir {
+            Direction::Forward => EVENT_FIELDS,
+            Direction::Backward => &EVENT_FIELDS[..4],
+        };
+        Walker { app, dir, extra, event_fields, events: HashMap::new() }
     }
 
     /// The nodes one step from `frontier` (unsorted; may repeat, and may include nodes met
@@ -285,7 +293,7 @@ impl<'a> Walker<'a> {
 
         let mut parts: Vec<(Part, FactQuery<'_>)> = Vec::new();
         if !unknown.is_empty() {
-            parts.push((Part::Unknown, FactQuery::Of { ids: &unknown, fields: EVENT_FIELDS }));
+            parts.push((Part::Unknown, FactQuery::Of { ids: &unknown, fields: self.event_fields }));
         }
         if !resources.is_empty() {
             let via = if forward { FROM_FIELDS } else { INTO_FIELDS };
@@ -295,7 +303,7 @@ impl<'a> Walker<'a> {
                     kind: kind::ECONOMIC_EVENT,
                     via,
                     values: &resource_values,
-                    fields: EVENT_FIELDS,
+                    fields: self.event_fields,
                 },
             ));
             if self.extra.containment {
@@ -322,7 +330,12 @@ impl<'a> Walker<'a> {
             let via: &[&str] = if forward { &["outputOf"] } else { &["inputOf"] };
             parts.push((
                 Part::ProcessEvents,
-                FactQuery::Referring { kind: kind::ECONOMIC_EVENT, via, values: &process_values, fields: EVENT_FIELDS },
+                FactQuery::Referring {
+                    kind: kind::ECONOMIC_EVENT,
+                    via,
+                    values: &process_values,
+                    fields: self.event_fields,
+                },
             ));
         }
         let facts = if parts.is_empty() {

@@ -481,7 +481,7 @@ pub struct FactRow {
     /// The record.
     pub record_id: Uuid,
     /// The value of each field the part asked for, in the part's order (one value per
-    /// field: the greatest, when a record holds several).
+    /// field: the least, when a record holds several).
     pub values: Vec<Option<String>>,
 }
 
@@ -513,15 +513,18 @@ impl Params {
         self.list(fields.iter().map(|f| (*f).to_owned()))
     }
 
-    /// `(SELECT x.value FROM record_index x WHERE x.record_id = {id} AND x.field = ?) AS c0,
-    /// ...`: one column per field (one index seek each), padded with NULLs to `width`.
+    /// `(SELECT x.value FROM record_index x WHERE x.record_id = {id} AND x.field = ? ORDER BY
+    /// x.value LIMIT 1) AS c0, ...`: one column per field, padded with NULLs to `width`. Each
+    /// is one seek of the primary key, already in value order (no aggregate: `MAX` would copy
+    /// every value through SQLite's aggregate machinery).
     fn columns(&mut self, id: &str, fields: &[&'static str], width: usize) -> String {
         (0..width)
             .map(|i| match fields.get(i) {
                 Some(f) => {
                     let f = self.mark((*f).to_owned().into());
                     format!(
-                        "(SELECT MAX(x.value) FROM record_index x WHERE x.record_id = {id} AND x.field = {f}) AS c{i}"
+                        "(SELECT x.value FROM record_index x WHERE x.record_id = {id} AND x.field = {f} \
+                         ORDER BY x.value LIMIT 1) AS c{i}"
                     )
                 }
                 None => format!("NULL AS c{i}"),
