@@ -267,7 +267,8 @@ impl<'a> Walker<'a> {
     }
 
     /// The nodes one step from `frontier` (unsorted; may repeat, and may include nodes met
-    /// before). One statement at most.
+    /// before). One statement, or none when the step only leaves events already known (more
+    /// only past [`records::MAX_BOUND`] values).
     async fn step(&mut self, frontier: &[FlowRef]) -> Result<Vec<FlowRef>, AppError> {
         let forward = self.dir == Direction::Forward;
         let mut resources: BTreeSet<Uuid> = BTreeSet::new();

@@ -10,6 +10,7 @@ use crate::app::App;
 use crate::app::observation::EventInput;
 use crate::config::{Config, SqliteSync};
 use crate::error::AppError;
+use crate::store::records::{self, FactQuery, MAX_BOUND};
 
 /// A node on a temporary SQLite database, with two agents and a unit.
 struct Ledger {
@@ -455,4 +456,46 @@ async fn an_unknown_start_event_is_not_found() {
     let err = l.app.flow_walk(FlowRef::event(Uuid::now_v7()), Direction::Backward, 10).await.expect_err("unknown");
     assert!(matches!(err, AppError::NotFound(_)), "{err:?}");
     assert!(l.trace(FlowRef::resource(Uuid::now_v7())).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_lookup_wider_than_one_statement_is_split_and_finds_everything() {
+    let l = Ledger::new().await;
+    let (raised, steel) = l.raise(On::default()).await;
+    let cut = l.process("cut").await;
+    let (consumed, _) =
+        l.event(vf::Action::Consume, On { resource: some(steel), input_of: some(cut), ..On::default() }).await;
+    // The real resource among more values than one statement may bind, near both ends.
+    let mut values: Vec<String> = (0..MAX_BOUND + 2_000).map(|_| Uuid::now_v7().to_string()).collect();
+    values[1] = steel.to_string();
+    values[MAX_BOUND + 1_500] = steel.to_string();
+    let mut ids: Vec<Uuid> = (0..MAX_BOUND + 10).map(|_| Uuid::now_v7()).collect();
+    ids.push(consumed);
+    let rows = records::facts(
+        l.app.store().db(),
+        &[
+            FactQuery::Referring {
+                kind: crate::app::kinds::kind::ECONOMIC_EVENT,
+                via: &["resourceInventoriedAs"],
+                values: &values,
+                fields: &["action", "inputOf"],
+            },
+            FactQuery::Of { ids: &ids, fields: &["action"] },
+        ],
+    )
+    .await
+    .expect("facts");
+    let mut found: Vec<(usize, Uuid, Vec<Option<String>>)> =
+        rows.into_iter().map(|r| (r.part, r.record_id, r.values)).collect();
+    found.sort();
+    found.dedup();
+    let (raise, consume) = (Some("raise".to_owned()), Some("consume".to_owned()));
+    assert_eq!(
+        found,
+        vec![
+            (0, raised, vec![raise, None]),
+            (0, consumed, vec![consume.clone(), Some(cut.to_string())]),
+            (1, consumed, vec![consume]),
+        ]
+    );
 }
