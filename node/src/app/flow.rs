@@ -23,7 +23,8 @@
 //!    `containedIn`) or was created in it. What happens to a container happens to what it
 //!    holds, and what a container holds is part of where it came from. Packing recorded
 //!    with combine events is rule 4 (item -> combine -> container), so it stays visible
-//!    after the item is unpacked.
+//!    after the item is unpacked. A separate (unpack) event names only the item: it adds to
+//!    the item (rule 4) and links nothing back to the container it left.
 //! 6. **lots, resource <-> resource**: resources of the same lot (`lot`, a ProductBatch)
 //!    are linked both ways: a lot is "used to track forward or backwards to all occurrences
 //!    of resources of that lot".
