@@ -38,6 +38,7 @@ tripwire: ## The model crate must stay free of IO and framework crates
 
 bench: ## Criterion benchmarks and the HTTP load tool (release build)
 	$(CARGO) bench -p valueflows-model --bench fold -- --warm-up-time 1 --measurement-time 5
+	$(CARGO) bench -p valueflows-node --bench trace
 	$(CARGO) build --release -p valueflows-node -p vf-tests
 	./target/release/vf-load --events 100000 --clients 16 --seconds 20
 

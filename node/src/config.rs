@@ -76,6 +76,8 @@ pub struct ApiConfig {
     pub max_complexity: usize,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Most records one `track` or `trace` returns; a larger flow is refused with `LIMIT`.
+    pub max_trace_items: usize,
     /// Schema introspection allowed.
     pub introspection: bool,
     /// GraphiQL served on `GET /graphql`.
@@ -137,6 +139,7 @@ impl Default for ApiConfig {
             max_depth: 24,
             max_complexity: 20_000,
             max_body_bytes: 1024 * 1024,
+            max_trace_items: 10_000,
             introspection: true,
             graphiql: true,
             cors_allow_origins: vec!["*".to_owned()],

@@ -12,14 +12,14 @@ use super::error::GqlResult;
 use super::geolocation::{SpatialThing, load_place};
 use super::history::RecordMeta;
 use super::knowledge::{ProcessSpecification, ResourceSpecification, load_process_spec, load_resource_spec};
-use super::loaders::{load_many, load_rec, referrers, state};
+use super::loaders::{load_many, load_rec, parse, referrers, state};
 use super::measurement::{IMeasure, Measure, Unit, load_unit};
 use super::scalars::{DateTime, Uri};
 use super::{
     Rec, app, id_patch, ids_patch, parse_id, parse_ids, parse_opt_id, patch, patch_required, require_read,
     require_write, uri_list_patch,
 };
-use crate::app::flow::{from_resource, into_resource};
+use crate::app::flow::{Direction, EventLinks, FlowKind, FlowRef};
 use crate::app::kinds::kind;
 use crate::app::observation::EventInput;
 use crate::app::writer::DeleteTarget;
@@ -225,46 +225,51 @@ async fn process_item(ctx: &Context<'_>, id: Option<vf::ProcessId>) -> Result<Op
 }
 
 impl EconomicEvent {
-    async fn flow_previous(&self, ctx: &Context<'_>) -> Result<Vec<ProductionFlowItem>, AppError> {
-        if let Some(p) = process_item(ctx, self.0.data.output_of).await? {
-            return Ok(vec![ProductionFlowItem::Process(p)]);
-        }
-        Ok(resource_item(ctx, from_resource(&self.0.data))
-            .await?
-            .map(ProductionFlowItem::EconomicResource)
+    /// One step of the flow from this event (rules 1 to 4 of `app::flow`): the process it
+    /// is an input (forward) or output (backward) of, and the resource it adds to
+    /// (forward) or takes from (backward).
+    async fn flow_step(&self, ctx: &Context<'_>, dir: Direction) -> Result<Vec<ProductionFlowItem>, AppError> {
+        let links = EventLinks::of(&self.0.data);
+        let (process, resource) = match dir {
+            Direction::Forward => (links.input_of, links.into_resource()),
+            Direction::Backward => (links.output_of, links.from_resource()),
+        };
+        let (process, resource) = futures::future::try_join(
+            process_item(ctx, process.map(vf::ProcessId::new)),
+            resource_item(ctx, resource.map(vf::ResourceId::new)),
+        )
+        .await?;
+        Ok(process
+            .map(ProductionFlowItem::Process)
             .into_iter()
-            .collect())
-    }
-
-    async fn flow_next(&self, ctx: &Context<'_>) -> Result<Vec<ProductionFlowItem>, AppError> {
-        if let Some(p) = process_item(ctx, self.0.data.input_of).await? {
-            return Ok(vec![ProductionFlowItem::Process(p)]);
-        }
-        Ok(resource_item(ctx, into_resource(&self.0.data))
-            .await?
-            .map(ProductionFlowItem::EconomicResource)
-            .into_iter()
+            .chain(resource.map(ProductionFlowItem::EconomicResource))
             .collect())
     }
 }
 
 impl EconomicResource {
-    async fn touching(&self, ctx: &Context<'_>) -> Result<Vec<EconomicEvent>, AppError> {
+    /// The events one step from this resource: those taking from it (forward) or adding
+    /// to it (backward), in id order.
+    async fn flow_step(&self, ctx: &Context<'_>, dir: Direction) -> Result<Vec<EconomicEvent>, AppError> {
         let mut ids = referrers(ctx, EVENT, "resourceInventoriedAs", self.0.id).await?;
-        ids.extend(referrers(ctx, EVENT, "toResourceInventoriedAs", self.0.id).await?);
-        ids.sort();
-        ids.dedup();
-        load_events(ctx, &ids).await
-    }
-
-    async fn flow_previous(&self, ctx: &Context<'_>) -> Result<Vec<EconomicEvent>, AppError> {
-        let me = vf::ResourceId::new(self.0.id);
-        Ok(self.touching(ctx).await?.into_iter().filter(|e| into_resource(&e.0.data) == Some(me)).collect())
-    }
-
-    async fn flow_next(&self, ctx: &Context<'_>) -> Result<Vec<EconomicEvent>, AppError> {
-        let me = vf::ResourceId::new(self.0.id);
-        Ok(self.touching(ctx).await?.into_iter().filter(|e| from_resource(&e.0.data) == Some(me)).collect())
+        if dir == Direction::Backward {
+            ids.extend(referrers(ctx, EVENT, "toResourceInventoriedAs", self.0.id).await?);
+            ids.sort_unstable();
+            ids.dedup();
+        }
+        let me = Some(self.0.id);
+        Ok(load_events(ctx, &ids)
+            .await?
+            .into_iter()
+            .filter(|e| {
+                let links = EventLinks::of(&e.0.data);
+                let side = match dir {
+                    Direction::Forward => links.from_resource(),
+                    Direction::Backward => links.into_resource(),
+                };
+                side == me
+            })
+            .collect())
     }
 }
 
@@ -283,67 +288,30 @@ impl Process {
         .await?;
         Ok(events.into_iter().zip(fulfilling).filter(|(_, f)| f.is_empty()).map(|(e, _)| e).collect())
     }
+    async fn adjacent(&self, ctx: &Context<'_>, dir: Direction) -> Result<Vec<Process>, AppError> {
+        let rows = app(ctx).adjacent_processes(self.0.id, dir).await?;
+        rows.iter().map(|m| parse(ctx, m).map(Process)).collect()
+    }
 }
 
-impl TrackTraceItem {
-    fn key(&self) -> Uuid {
-        match self {
-            TrackTraceItem::EconomicResource(r) => r.0.id,
-            TrackTraceItem::EconomicEvent(e) => e.0.id,
-            TrackTraceItem::Process(p) => p.0.id,
-        }
-    }
-
-    async fn step(&self, ctx: &Context<'_>, forward: bool) -> Result<Vec<TrackTraceItem>, AppError> {
-        Ok(match self {
-            TrackTraceItem::EconomicEvent(e) => {
-                let items = if forward { e.flow_next(ctx).await? } else { e.flow_previous(ctx).await? };
-                items.into_iter().map(TrackTraceItem::from).collect()
-            }
-            TrackTraceItem::EconomicResource(r) => {
-                let evs = if forward { r.flow_next(ctx).await? } else { r.flow_previous(ctx).await? };
-                evs.into_iter().map(TrackTraceItem::EconomicEvent).collect()
-            }
-            TrackTraceItem::Process(p) => {
-                let evs = p.events(ctx, if forward { "outputOf" } else { "inputOf" }).await?;
-                evs.into_iter().map(TrackTraceItem::EconomicEvent).collect()
-            }
+/// The whole flow downstream (`track`) or upstream (`trace`) of `start`, walked by the app
+/// layer (`app::flow`), as union members.
+async fn track_trace(ctx: &Context<'_>, start: FlowRef, dir: Direction) -> GqlResult<Option<Vec<TrackTraceItem>>> {
+    let items = match dir {
+        Direction::Forward => app(ctx).track(start).await?,
+        Direction::Backward => app(ctx).trace(start).await?,
+    };
+    let items = items
+        .iter()
+        .map(|i| {
+            Ok(match i.kind {
+                FlowKind::Resource => TrackTraceItem::EconomicResource(EconomicResource(parse(ctx, &i.row)?)),
+                FlowKind::Event => TrackTraceItem::EconomicEvent(EconomicEvent(parse(ctx, &i.row)?)),
+                FlowKind::Process => TrackTraceItem::Process(Process(parse(ctx, &i.row)?)),
+            })
         })
-    }
-}
-
-impl From<ProductionFlowItem> for TrackTraceItem {
-    fn from(i: ProductionFlowItem) -> Self {
-        match i {
-            ProductionFlowItem::EconomicResource(r) => TrackTraceItem::EconomicResource(r),
-            ProductionFlowItem::Process(p) => TrackTraceItem::Process(p),
-        }
-    }
-}
-
-/// Most items one track or trace returns.
-const MAX_FLOW_ITEMS: usize = 10_000;
-
-/// Walks the flow graph from `start`, hop by hop (each hop's lookups batched), visiting
-/// each record once so cycles end.
-async fn walk(ctx: &Context<'_>, start: TrackTraceItem, forward: bool) -> GqlResult<Option<Vec<TrackTraceItem>>> {
-    let mut seen = std::collections::HashSet::from([start.key()]);
-    let mut out = Vec::new();
-    let mut frontier = vec![start];
-    while !frontier.is_empty() {
-        let steps = futures::future::try_join_all(frontier.iter().map(|i| i.step(ctx, forward))).await?;
-        frontier = Vec::new();
-        for item in steps.into_iter().flatten() {
-            if seen.insert(item.key()) {
-                out.push(item.clone());
-                frontier.push(item);
-            }
-        }
-        if out.len() > MAX_FLOW_ITEMS {
-            return Err(AppError::Limit(format!("the flow holds more than {MAX_FLOW_ITEMS} items")).into());
-        }
-    }
-    Ok(Some(out))
+        .collect::<Result<Vec<_>, AppError>>()?;
+    Ok(Some(items))
 }
 
 // ----- EconomicEvent ----------------------------------------------------------------------
@@ -428,21 +396,21 @@ impl EconomicEvent {
         let ids = referrers(ctx, EVENT, "triggeredBy", self.0.id).await?;
         Ok(Some(load_events(ctx, &ids).await?))
     }
-    /// The process or resource this event takes from.
+    /// One step upstream: the process this event is an output of, and the resource it takes from, uses or cites.
     async fn previous(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<ProductionFlowItem>>> {
-        Ok(Some(self.flow_previous(ctx).await?))
+        Ok(Some(self.flow_step(ctx, Direction::Backward).await?))
     }
-    /// The process or resource this event gives to.
+    /// One step downstream: the process this event is an input of, and the resource it adds to or packs into.
     async fn next(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<ProductionFlowItem>>> {
-        Ok(Some(self.flow_next(ctx).await?))
+        Ok(Some(self.flow_step(ctx, Direction::Forward).await?))
     }
-    /// Everything downstream of this event.
+    /// Everything downstream of this event, breadth-first (nearest first, then in creation order), each record once: processes it goes into, their outputs, the resources those add to, what takes from them, the containers they are packed into and the resources of the same lot, and so on.
     async fn track(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<TrackTraceItem>>> {
-        walk(ctx, TrackTraceItem::EconomicEvent(self.clone()), true).await
+        track_trace(ctx, FlowRef::event(self.0.id), Direction::Forward).await
     }
-    /// Everything upstream of this event.
+    /// Everything upstream of this event, breadth-first (nearest first, then in creation order), each record once: the process it came out of, its inputs, the resources they took from, what added to those, the contents of containers and the resources of the same lot, and so on.
     async fn trace(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<TrackTraceItem>>> {
-        walk(ctx, TrackTraceItem::EconomicEvent(self.clone()), false).await
+        track_trace(ctx, FlowRef::event(self.0.id), Direction::Backward).await
     }
     /// The economic agent from whom the actual economic event is initiated.
     async fn provider(&self, ctx: &Context<'_>) -> GqlResult<Agent> {
@@ -644,21 +612,21 @@ impl EconomicResource {
         )
         .await
     }
-    /// Events that added to this resource.
+    /// Events that added to this resource or packed something into it (outputs, increments, the receiving side of transfers and moves), in creation order.
     async fn previous(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<EconomicEvent>>> {
-        Ok(Some(self.flow_previous(ctx).await?))
+        Ok(Some(self.flow_step(ctx, Direction::Backward).await?))
     }
-    /// Events that took from, used or cited this resource.
+    /// Events that took from, used or cited this resource (inputs, decrements, the giving side of transfers and moves), in creation order.
     async fn next(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<EconomicEvent>>> {
-        Ok(Some(self.flow_next(ctx).await?))
+        Ok(Some(self.flow_step(ctx, Direction::Forward).await?))
     }
-    /// Everything downstream of this resource.
+    /// Everything downstream of this resource, breadth-first (nearest first, then in creation order), each record once: the events taking from it and where they lead, the containers it is in, and the resources of the same lot.
     async fn track(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<TrackTraceItem>>> {
-        walk(ctx, TrackTraceItem::EconomicResource(self.clone()), true).await
+        track_trace(ctx, FlowRef::resource(self.0.id), Direction::Forward).await
     }
-    /// Everything upstream of this resource.
+    /// Everything upstream of this resource, breadth-first (nearest first, then in creation order), each record once: the events adding to it and where they came from, what it contains, and the resources of the same lot.
     async fn trace(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<TrackTraceItem>>> {
-        walk(ctx, TrackTraceItem::EconomicResource(self.clone()), false).await
+        track_trace(ctx, FlowRef::resource(self.0.id), Direction::Backward).await
     }
     /// The agent currently with primary rights and responsibilites for the economic resource. It is the agent that is associated with the accountingQuantity of the economic resource.
     async fn primary_accountable(&self, ctx: &Context<'_>) -> GqlResult<Option<Agent>> {
@@ -739,27 +707,6 @@ fn process_event_filter(
 }
 
 impl Process {
-    async fn neighbours(&self, ctx: &Context<'_>, forward: bool) -> Result<Vec<Process>, AppError> {
-        // Processes linked through resources: outputs of this one that are inputs of another (or the reverse).
-        let mine = self.events(ctx, if forward { "outputOf" } else { "inputOf" }).await?;
-        let mut out: Vec<Process> = Vec::new();
-        for e in mine {
-            let hop = if forward { into_resource(&e.0.data) } else { from_resource(&e.0.data) };
-            let Some(r) = resource_item(ctx, hop).await? else { continue };
-            let evs = if forward { r.flow_next(ctx).await? } else { r.flow_previous(ctx).await? };
-            for ev in evs {
-                let p = if forward { ev.0.data.input_of } else { ev.0.data.output_of };
-                if let Some(p) = process_item(ctx, p).await?
-                    && p.0.id != self.0.id
-                    && !out.iter().any(|q| q.0.id == p.0.id)
-                {
-                    out.push(p);
-                }
-            }
-        }
-        Ok(out)
-    }
-
     async fn agents(&self, ctx: &Context<'_>, only_work: bool) -> Result<Vec<Uuid>, AppError> {
         let mut evs = self.events(ctx, "inputOf").await?;
         if !only_work {
@@ -812,13 +759,21 @@ impl Process {
     async fn note(&self) -> Option<String> {
         self.0.data.note.clone()
     }
-    /// Processes that take in what this process puts out.
+    /// Processes that take in what this process puts out (through a resource, or a service delivered from one to the other), in creation order.
     async fn next_processes(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<Process>>> {
-        Ok(Some(self.neighbours(ctx, true).await?))
+        Ok(Some(self.adjacent(ctx, Direction::Forward).await?))
     }
-    /// Processes whose outputs this process takes in.
+    /// Processes whose outputs this process takes in, in creation order.
     async fn previous_processes(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<Process>>> {
-        Ok(Some(self.neighbours(ctx, false).await?))
+        Ok(Some(self.adjacent(ctx, Direction::Backward).await?))
+    }
+    /// Everything downstream of this process, breadth-first (nearest first, then in creation order), each record once: its outputs, the resources they add to, and so on.
+    async fn track(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<TrackTraceItem>>> {
+        track_trace(ctx, FlowRef::process(self.0.id), Direction::Forward).await
+    }
+    /// Everything upstream of this process, breadth-first (nearest first, then in creation order), each record once: its inputs, the resources they took from, and so on.
+    async fn trace(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<TrackTraceItem>>> {
+        track_trace(ctx, FlowRef::process(self.0.id), Direction::Backward).await
     }
     /// True when nothing refers to the process.
     async fn deletable(&self, ctx: &Context<'_>) -> GqlResult<Option<bool>> {

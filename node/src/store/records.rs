@@ -436,3 +436,264 @@ pub async fn first_pages<C: ConnectionTrait>(
     }
     Ok(out)
 }
+
+/// One part of a [`facts`] lookup.
+#[derive(Clone, Copy, Debug)]
+pub enum FactQuery<'a> {
+    /// The facts `fields` of the records `ids`.
+    Of {
+        /// Records whose facts are wanted.
+        ids: &'a [Uuid],
+        /// Fields wanted.
+        fields: &'a [&'static str],
+    },
+    /// The facts `fields` of the records of `kind` that hold one of `values` under one of
+    /// the fields `via`: for example the flow facts of every event naming one of a set of
+    /// resources.
+    Referring {
+        /// Kind of the referring records.
+        kind: &'static str,
+        /// Fields that refer.
+        via: &'a [&'static str],
+        /// Referenced values (ids in hyphenated form).
+        values: &'a [String],
+        /// Facts wanted of each referring record.
+        fields: &'a [&'static str],
+    },
+    /// The records of `kind` that share a `field` value with one of `ids` (`ids` themselves
+    /// included), with that value: resources of the same lot.
+    Sharing {
+        /// Kind of the records found.
+        kind: &'static str,
+        /// The shared field (also the one fact returned).
+        field: &'static str,
+        /// Records whose values are looked for.
+        ids: &'a [Uuid],
+    },
+}
+
+impl FactQuery<'_> {
+    /// The fields returned, in the order of [`FactRow::values`].
+    fn fields(&self) -> &[&'static str] {
+        match self {
+            FactQuery::Of { fields, .. } | FactQuery::Referring { fields, .. } => fields,
+            FactQuery::Sharing { field, .. } => std::slice::from_ref(field),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.main_len() == 0 || self.fields().is_empty()
+    }
+
+    /// Length of the part's main list (ids or values).
+    fn main_len(&self) -> usize {
+        match self {
+            FactQuery::Of { ids, .. } | FactQuery::Sharing { ids, .. } => ids.len(),
+            FactQuery::Referring { values, .. } => values.len(),
+        }
+    }
+
+    /// Values the part binds besides its main list.
+    fn fixed_params(&self) -> usize {
+        match self {
+            FactQuery::Of { fields, .. } => fields.len(),
+            FactQuery::Referring { via, fields, .. } => via.len() + 1 + fields.len(),
+            FactQuery::Sharing { .. } => 3,
+        }
+    }
+
+    /// The part with its main list cut into pieces of at most `size`.
+    fn split(&self, size: usize) -> Vec<FactQuery<'_>> {
+        let size = size.max(1);
+        match *self {
+            FactQuery::Of { ids, fields } => ids.chunks(size).map(|ids| FactQuery::Of { ids, fields }).collect(),
+            FactQuery::Referring { kind, via, values, fields } => {
+                values.chunks(size).map(|values| FactQuery::Referring { kind, via, values, fields }).collect()
+            }
+            FactQuery::Sharing { kind, field, ids } => {
+                ids.chunks(size).map(|ids| FactQuery::Sharing { kind, field, ids }).collect()
+            }
+        }
+    }
+}
+
+/// One record found by [`facts`]: which part found it, and its facts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FactRow {
+    /// Which part of the lookup found it.
+    pub part: usize,
+    /// The record.
+    pub record_id: Uuid,
+    /// The value of each field the part asked for, in the part's order (one value per
+    /// field: the least, when a record holds several).
+    pub values: Vec<Option<String>>,
+}
+
+/// Most values bound in one statement: under SQLite's limit of 32,766 and PostgreSQL's
+/// 65,535.
+pub const MAX_BOUND: usize = 10_000;
+
+/// Bound parameters of one raw statement, numbered for the backend.
+struct Params {
+    backend: sea_orm::DbBackend,
+    values: Vec<sea_orm::Value>,
+}
+
+impl Params {
+    fn mark(&mut self, v: sea_orm::Value) -> String {
+        self.values.push(v);
+        match self.backend {
+            sea_orm::DbBackend::Postgres => format!("${}", self.values.len()),
+            _ => "?".to_owned(),
+        }
+    }
+
+    fn list<V: Into<sea_orm::Value>>(&mut self, items: impl IntoIterator<Item = V>) -> String {
+        let marks: Vec<String> = items.into_iter().map(|v| self.mark(v.into())).collect();
+        marks.join(", ")
+    }
+
+    fn names(&mut self, fields: &[&'static str]) -> String {
+        self.list(fields.iter().map(|f| (*f).to_owned()))
+    }
+
+    /// `(SELECT x.value FROM record_index x WHERE x.record_id = {id} AND x.field = ? ORDER BY
+    /// x.value LIMIT 1) AS c0, ...`: one column per field, padded with NULLs to `width`. Each
+    /// is one seek of the primary key, already in value order (no aggregate: `MAX` would copy
+    /// every value through SQLite's aggregate machinery).
+    fn columns(&mut self, id: &str, fields: &[&'static str], width: usize) -> String {
+        (0..width)
+            .map(|i| match fields.get(i) {
+                Some(f) => {
+                    let f = self.mark((*f).to_owned().into());
+                    format!(
+                        "(SELECT x.value FROM record_index x WHERE x.record_id = {id} AND x.field = {f} \
+                         ORDER BY x.value LIMIT 1) AS c{i}"
+                    )
+                }
+                None => format!("NULL AS c{i}"),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The SQL of one part (a row per record found, or per way it was found), its values
+/// pushed onto `p` in the order their marks appear.
+fn fact_sql(part: usize, q: &FactQuery<'_>, width: usize, p: &mut Params) -> String {
+    let tag = format!("CAST({part} AS BIGINT) AS part");
+    match q {
+        FactQuery::Of { ids, fields } => {
+            let cols = p.columns("rec.id", fields, width);
+            let ids = p.list(ids.iter().copied());
+            format!("SELECT {tag}, rec.id AS record_id, {cols} FROM record rec WHERE rec.id IN ({ids})")
+        }
+        FactQuery::Referring { kind, via, values, fields } => {
+            let cols = p.columns("r.record_id", fields, width);
+            let via = p.names(via);
+            let values = p.list(values.iter().cloned());
+            let kind = p.mark((*kind).to_owned().into());
+            format!(
+                "SELECT {tag}, r.record_id AS record_id, {cols} \
+                 FROM record_index r CROSS JOIN record rec \
+                 WHERE r.field IN ({via}) AND r.value IN ({values}) \
+                   AND rec.kind = {kind} AND rec.id = r.record_id"
+            )
+        }
+        FactQuery::Sharing { kind, field, ids } => {
+            let pad: String = (1..width).map(|i| format!(", NULL AS c{i}")).collect();
+            let shared = p.mark((*field).to_owned().into());
+            let ids = p.list(ids.iter().copied());
+            let field = p.mark((*field).to_owned().into());
+            let kind = p.mark((*kind).to_owned().into());
+            format!(
+                "SELECT {tag}, m.record_id AS record_id, m.value AS c0{pad} \
+                 FROM record_index m CROSS JOIN record rec \
+                 WHERE m.field = {shared} \
+                   AND m.value IN (SELECT o.value FROM record_index o WHERE o.record_id IN ({ids}) AND o.field = {field}) \
+                   AND rec.kind = {kind} AND rec.id = m.record_id"
+            )
+        }
+    }
+}
+
+/// Index facts for several lookups at once, one row per record found (or per way it was
+/// found: a record may come back from several parts, or twice from one; the caller
+/// merges). Only live records have facts (a delete removes them), so no part looks at
+/// `record.deleted`; the record table is read only for kinds, from its `(kind, id)` index.
+///
+/// Every part becomes one branch of a single `UNION ALL` statement, and the statement
+/// answers one row: its result as a JSON array (`json_group_array` on SQLite, `json_agg` on
+/// PostgreSQL). A whole step of a graph walk is then one round trip and one row, whatever
+/// it finds: rows, not statements, cost most here, since each row crosses from the
+/// database driver's thread on its own. More than one statement is used only when the
+/// parts bind more than [`MAX_BOUND`] values.
+///
+/// Each wanted fact is a scalar subquery (one seek of the primary key `(record_id, field)`),
+/// not a join grouped afterwards, which would sort every fact of every record found. The
+/// joins are written as `CROSS JOIN`s in the order they should run: SQLite then keeps that
+/// order (from the given ids or values, through the indexes), where on its own, without
+/// statistics, it may start from every record of the kind and probe the list for each.
+/// PostgreSQL plans a `CROSS JOIN` with its `WHERE` like any inner join.
+pub async fn flow_facts<C: ConnectionTrait>(db: &C, parts: &[FactQuery<'_>]) -> Result<Vec<FactRow>, DbErr> {
+    use sea_orm::{DbBackend, Statement};
+    let width = parts.iter().map(|q| q.fields().len()).max().unwrap_or(0);
+    // Cut parts so that none binds more than MAX_BOUND values, then pack them into
+    // statements of at most MAX_BOUND values each.
+    let mut pieces: Vec<(usize, FactQuery<'_>)> = Vec::new();
+    for (i, q) in parts.iter().enumerate().filter(|(_, q)| !q.is_empty()) {
+        let room = MAX_BOUND.saturating_sub(q.fixed_params());
+        pieces.extend(q.split(room).into_iter().map(|piece| (i, piece)));
+    }
+    let backend = db.get_database_backend();
+    let columns: String = (0..width).map(|i| format!(", u.c{i}")).collect();
+    let (id, aggregate) = match backend {
+        DbBackend::Postgres => ("CAST(u.record_id AS TEXT)", "COALESCE(CAST(json_agg(json_build_array"),
+        _ => ("lower(hex(u.record_id))", "(json_group_array(json_array"),
+    };
+    let close = match backend {
+        DbBackend::Postgres => ") AS TEXT), '[]')",
+        _ => "))",
+    };
+    let mut out = Vec::new();
+    let mut rest = pieces.as_slice();
+    while !rest.is_empty() {
+        let mut take = 0;
+        let mut bound = 0;
+        for (_, q) in rest {
+            let n = q.fixed_params() + q.main_len();
+            if take > 0 && bound + n > MAX_BOUND {
+                break;
+            }
+            take += 1;
+            bound += n;
+        }
+        let (batch, later) = rest.split_at(take);
+        rest = later;
+        let mut p = Params { backend, values: Vec::with_capacity(bound) };
+        let branches: Vec<String> = batch.iter().map(|(i, q)| fact_sql(*i, q, width, &mut p)).collect();
+        let sql = format!(
+            "SELECT {aggregate}(CAST(u.part AS TEXT), {id}{columns}){close} AS facts FROM ({}) u",
+            branches.join(" UNION ALL ")
+        );
+        let Some(row) = db.query_one_raw(Statement::from_sql_and_values(backend, sql, p.values)).await? else {
+            continue;
+        };
+        let json: String = row.try_get("", "facts")?;
+        let found: Vec<Vec<Option<String>>> =
+            serde_json::from_str(&json).map_err(|e| DbErr::Custom(format!("index facts do not parse: {e}")))?;
+        for mut entry in found {
+            let bad = || DbErr::Custom("an index fact row is malformed".to_owned());
+            if entry.len() < 2 {
+                return Err(bad());
+            }
+            let mut head = entry.drain(..2);
+            let part: usize = head.next().flatten().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
+            let record_id = head.next().flatten().and_then(|r| Uuid::parse_str(&r).ok()).ok_or_else(bad)?;
+            drop(head);
+            entry.truncate(parts.get(part).map_or(0, |q| q.fields().len()));
+            out.push(FactRow { part, record_id, values: entry });
+        }
+    }
+    Ok(out)
+}

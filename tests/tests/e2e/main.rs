@@ -13,6 +13,7 @@ mod pagination;
 mod planning;
 mod recipe;
 mod subscriptions;
+mod trace;
 mod vf1;
 
 /// Runs `$suite(node)` on a SQLite node and on a PostgreSQL node (skipped with a message
