@@ -113,6 +113,25 @@ fn opt<I: Into<Uuid> + Copy>(out: &mut Vec<Ref>, field: &'static str, id: Option
     }
 }
 
+/// The agents a record is in the scope of.
+fn scope_refs(out: &mut Vec<Ref>, scopes: &[vf::AgentId]) {
+    out.extend(scopes.iter().map(|a| r("inScopeOf", a.uuid(), kind::AGENTS)));
+}
+
+/// The units of the quantities a record carries, under `<quantity>.hasUnit`.
+fn unit_refs(out: &mut Vec<Ref>, quantities: &[(&'static str, &Option<vf::Measure>)]) {
+    for (field, m) in quantities {
+        if let Some(u) = m.as_ref().and_then(|m| m.has_unit) {
+            out.push(r(field, u.uuid(), &[kind::UNIT]));
+        }
+    }
+}
+
+/// The units of a flow's `resourceQuantity` and `effortQuantity`.
+fn quantity_refs(out: &mut Vec<Ref>, resource: &Option<vf::Measure>, effort: &Option<vf::Measure>) {
+    unit_refs(out, &[("resourceQuantity.hasUnit", resource), ("effortQuantity.hasUnit", effort)]);
+}
+
 fn text_terms(out: &mut Vec<(String, String)>, parts: &[Option<&str>]) {
     let text: Vec<String> = parts.iter().flatten().map(|s| s.to_lowercase()).collect();
     if !text.is_empty() {
@@ -187,7 +206,7 @@ impl Record for vf::AgentRelationship {
             r("object", self.object.uuid(), kind::AGENTS),
             r("relationship", self.relationship.uuid(), &[kind::AGENT_RELATIONSHIP_ROLE]),
         ];
-        out.extend(self.in_scope_of.iter().map(|a| r("inScopeOf", a.uuid(), kind::AGENTS)));
+        scope_refs(&mut out, &self.in_scope_of);
         out
     }
 }
@@ -225,7 +244,7 @@ impl Record for vf::Process {
         opt(&mut out, "basedOn", self.based_on.map(|i| i.uuid()), &[kind::PROCESS_SPECIFICATION]);
         opt(&mut out, "plannedWithin", self.planned_within.map(|i| i.uuid()), &[kind::PLAN]);
         opt(&mut out, "nestedIn", self.nested_in.map(|i| i.uuid()), &[kind::SCENARIO]);
-        out.extend(self.in_scope_of.iter().map(|a| r("inScopeOf", a.uuid(), kind::AGENTS)));
+        scope_refs(&mut out, &self.in_scope_of);
         out
     }
     fn terms(&self) -> Vec<(String, String)> {
@@ -280,14 +299,8 @@ impl Record for vf::EconomicEvent {
         opt(&mut out, "inputOf", self.input_of.map(|i| i.uuid()), &[kind::PROCESS]);
         opt(&mut out, "outputOf", self.output_of.map(|i| i.uuid()), &[kind::PROCESS]);
         opt(&mut out, "realizationOf", self.realization_of.map(|i| i.uuid()), &[kind::AGREEMENT]);
-        for (field, m) in
-            [("resourceQuantity.hasUnit", &self.resource_quantity), ("effortQuantity.hasUnit", &self.effort_quantity)]
-        {
-            if let Some(u) = m.as_ref().and_then(|m| m.has_unit) {
-                out.push(r(field, u.uuid(), &[kind::UNIT]));
-            }
-        }
-        out.extend(self.in_scope_of.iter().map(|a| r("inScopeOf", a.uuid(), kind::AGENTS)));
+        quantity_refs(&mut out, &self.resource_quantity, &self.effort_quantity);
+        scope_refs(&mut out, &self.in_scope_of);
         out
     }
     fn terms(&self) -> Vec<(String, String)> {
@@ -381,13 +394,7 @@ impl Record for vf::RecipeFlow {
         opt(&mut out, "recipeOutputOf", self.recipe_output_of.map(|i| i.uuid()), &[kind::RECIPE_PROCESS]);
         opt(&mut out, "recipeClauseOf", self.recipe_clause_of.map(|i| i.uuid()), &[kind::RECIPE_EXCHANGE]);
         opt(&mut out, "stage", self.stage.map(|i| i.uuid()), &[kind::PROCESS_SPECIFICATION]);
-        for (field, m) in
-            [("resourceQuantity.hasUnit", &self.resource_quantity), ("effortQuantity.hasUnit", &self.effort_quantity)]
-        {
-            if let Some(u) = m.as_ref().and_then(|m| m.has_unit) {
-                out.push(r(field, u.uuid(), &[kind::UNIT]));
-            }
-        }
+        quantity_refs(&mut out, &self.resource_quantity, &self.effort_quantity);
         out
     }
     fn terms(&self) -> Vec<(String, String)> {
@@ -411,7 +418,7 @@ impl Record for vf::Scenario {
         let mut out = Vec::new();
         opt(&mut out, "definedAs", self.defined_as.map(|i| i.uuid()), &[kind::SCENARIO_DEFINITION]);
         opt(&mut out, "refinementOf", self.refinement_of.map(|i| i.uuid()), &[kind::SCENARIO]);
-        out.extend(self.in_scope_of.iter().map(|a| r("inScopeOf", a.uuid(), kind::AGENTS)));
+        scope_refs(&mut out, &self.in_scope_of);
         out
     }
     fn terms(&self) -> Vec<(String, String)> {
@@ -422,10 +429,6 @@ impl Record for vf::Scenario {
     fn validate(&self) -> Result<(), AppError> {
         Ok(vf::Scenario::validate(self)?)
     }
-}
-
-fn scope_refs(out: &mut Vec<Ref>, scopes: &[vf::AgentId]) {
-    out.extend(scopes.iter().map(|a| r("inScopeOf", a.uuid(), kind::AGENTS)));
 }
 
 impl Record for vf::Agreement {
@@ -553,10 +556,7 @@ impl Record for vf::Claim {
             self.resource_conforms_to.map(|i| i.uuid()),
             &[kind::RESOURCE_SPECIFICATION],
         );
-        unit_refs(
-            &mut out,
-            &[("resourceQuantity.hasUnit", &self.resource_quantity), ("effortQuantity.hasUnit", &self.effort_quantity)],
-        );
+        quantity_refs(&mut out, &self.resource_quantity, &self.effort_quantity);
         scope_refs(&mut out, &self.in_scope_of);
         out
     }
@@ -590,10 +590,7 @@ impl Record for vf::Settlement {
             r("settles", self.settles.uuid(), &[kind::CLAIM]),
             r("settledBy", self.settled_by.uuid(), &[kind::ECONOMIC_EVENT]),
         ];
-        unit_refs(
-            &mut out,
-            &[("resourceQuantity.hasUnit", &self.resource_quantity), ("effortQuantity.hasUnit", &self.effort_quantity)],
-        );
+        quantity_refs(&mut out, &self.resource_quantity, &self.effort_quantity);
         out
     }
     fn validate(&self) -> Result<(), AppError> {
@@ -616,14 +613,6 @@ impl Record for vf::Appreciation {
     }
     fn validate(&self) -> Result<(), AppError> {
         Ok(vf::Appreciation::validate(self)?)
-    }
-}
-
-fn unit_refs(out: &mut Vec<Ref>, quantities: &[(&'static str, &Option<vf::Measure>)]) {
-    for (field, m) in quantities {
-        if let Some(u) = m.as_ref().and_then(|m| m.has_unit) {
-            out.push(r(field, u.uuid(), &[kind::UNIT]));
-        }
     }
 }
 
@@ -665,11 +654,8 @@ impl Record for vf::Commitment {
         opt(&mut out, "independentDemandOf", self.independent_demand_of.map(|i| i.uuid()), &[kind::PLAN]);
         opt(&mut out, "clauseOf", self.clause_of.map(|i| i.uuid()), &[kind::AGREEMENT]);
         opt(&mut out, "plannedWithin", self.planned_within.map(|i| i.uuid()), &[kind::PLAN]);
-        unit_refs(
-            &mut out,
-            &[("resourceQuantity.hasUnit", &self.resource_quantity), ("effortQuantity.hasUnit", &self.effort_quantity)],
-        );
-        out.extend(self.in_scope_of.iter().map(|a| r("inScopeOf", a.uuid(), kind::AGENTS)));
+        quantity_refs(&mut out, &self.resource_quantity, &self.effort_quantity);
+        scope_refs(&mut out, &self.in_scope_of);
         out
     }
     fn terms(&self) -> Vec<(String, String)> {
@@ -721,7 +707,7 @@ impl Record for vf::Intent {
                 ("availableQuantity.hasUnit", &self.available_quantity),
             ],
         );
-        out.extend(self.in_scope_of.iter().map(|a| r("inScopeOf", a.uuid(), kind::AGENTS)));
+        scope_refs(&mut out, &self.in_scope_of);
         out
     }
     fn terms(&self) -> Vec<(String, String)> {
@@ -751,10 +737,7 @@ impl Record for vf::Fulfillment {
             r("fulfilledBy", self.fulfilled_by.uuid(), &[kind::ECONOMIC_EVENT]),
             r("fulfills", self.fulfills.uuid(), &[kind::COMMITMENT]),
         ];
-        unit_refs(
-            &mut out,
-            &[("resourceQuantity.hasUnit", &self.resource_quantity), ("effortQuantity.hasUnit", &self.effort_quantity)],
-        );
+        quantity_refs(&mut out, &self.resource_quantity, &self.effort_quantity);
         out
     }
     fn validate(&self) -> Result<(), AppError> {
@@ -774,10 +757,7 @@ impl Record for vf::Satisfaction {
             r("satisfies", self.satisfies.uuid(), &[kind::INTENT]),
             r("satisfiedBy", self.satisfied_by.uuid(), &[kind::ECONOMIC_EVENT, kind::COMMITMENT]),
         ];
-        unit_refs(
-            &mut out,
-            &[("resourceQuantity.hasUnit", &self.resource_quantity), ("effortQuantity.hasUnit", &self.effort_quantity)],
-        );
+        quantity_refs(&mut out, &self.resource_quantity, &self.effort_quantity);
         out
     }
     fn validate(&self) -> Result<(), AppError> {
@@ -793,7 +773,8 @@ impl Record for vf::Plan {
         self.id.uuid()
     }
     fn refs(&self) -> Vec<Ref> {
-        let mut out: Vec<Ref> = self.in_scope_of.iter().map(|a| r("inScopeOf", a.uuid(), kind::AGENTS)).collect();
+        let mut out = Vec::new();
+        scope_refs(&mut out, &self.in_scope_of);
         opt(&mut out, "refinementOf", self.refinement_of.map(|i| i.uuid()), &[kind::SCENARIO]);
         out
     }

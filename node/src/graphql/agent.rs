@@ -5,18 +5,19 @@ use uuid::Uuid;
 use valueflows_model as vf;
 
 use super::claim::ClaimConnection;
-use super::commitment::{AgentCommitmentFilterParams, CommitmentConnection, agent_commitments};
+use super::commitment::{CommitmentConnection, agent_commitments};
 use super::connection::{PageArgs, list};
 use super::error::GqlResult;
 use super::geolocation::SpatialThing;
 use super::history::RecordMeta;
-use super::intent::{AgentIntentFilterParams, IntentConnection, agent_intents};
+use super::intent::{IntentConnection, agent_intents};
 use super::loaders::{load, load_rec, referrers};
 use super::observation::{
     AgentEventFilterParams, AgentProcessFilterParams, AgentResourceFilterParams, EconomicEventConnection,
     EconomicResourceConnection, ProcessConnection, event_filters, events_connection, resource_node,
 };
 use super::plan::{AgentPlanFilterParams, PlanConnection, agent_plans};
+use super::planned_flow::{AgentCommitmentFilterParams, AgentIntentFilterParams};
 use super::proposal::{AgentProposalSearchParams, ProposalConnection};
 use super::scalars::Uri;
 use super::scenario::ScenarioConnection;

@@ -19,7 +19,9 @@ use super::loaders::{load_many, load_rec, parse, referrers};
 use super::measurement::{IMeasure, Measure};
 use super::observation::{EconomicResource, Process};
 use super::plan::{Plan, load_plan};
-use super::planned_flow::{FlowCriteria, FlowFacts};
+use super::planned_flow::{
+    AgentCommitmentFilterParams, FlowCriteria, FlowFacts, ProcessCommitmentFilterParams, Progress, agent_flow_filters,
+};
 use super::satisfaction::{SATISFACTION, Satisfaction};
 use super::scalars::{DateTime, Uri};
 use super::{
@@ -87,28 +89,6 @@ impl CommitmentFilterParams {
     }
 }
 
-/// Query parameters for reading `Commitment`s related to an `Agent`.
-#[derive(InputObject, Default)]
-pub struct AgentCommitmentFilterParams {
-    pub search_string: Option<String>,
-    pub action: Option<ID>,
-    pub start_date: Option<DateTime>,
-    pub end_date: Option<DateTime>,
-    pub finished: Option<bool>,
-}
-
-/// Filter on a process's committed inputs or outputs.
-#[derive(InputObject, Default)]
-pub struct ProcessCommitmentFilterParams {
-    pub search_string: Option<String>,
-    pub provider_id: Option<Vec<ID>>,
-    pub receiver_id: Option<Vec<ID>>,
-    pub resource_classified_as: Option<Vec<Uri>>,
-    pub action: Option<Vec<ID>>,
-    pub start_date: Option<DateTime>,
-    pub end_date: Option<DateTime>,
-}
-
 fn facts(c: &vf::Commitment) -> FlowFacts<'_> {
     FlowFacts {
         action: c.action,
@@ -139,19 +119,7 @@ pub async fn agent_commitments(
     filter: Option<AgentCommitmentFilterParams>,
     args: PageArgs,
 ) -> GqlResult<Option<CommitmentConnection>> {
-    let mut filters = vec![Filter::AnyFieldOf { fields, values: vec![agent.to_string()] }];
-    if let Some(f) = filter {
-        let (start, end) = FlowCriteria::dates(f.start_date, f.end_date);
-        let c = FlowCriteria {
-            search: FlowCriteria::search(f.search_string),
-            actions: FlowCriteria::action(f.action)?,
-            finished: f.finished,
-            start,
-            end,
-            ..FlowCriteria::default()
-        };
-        filters.extend(c.to_filters());
-    }
+    let filters = agent_flow_filters(agent, fields, filter.map(|f| f.criteria()).transpose()?);
     Ok(Some(commitments_page(ctx, filters, args).await?))
 }
 
@@ -185,28 +153,11 @@ pub async fn process_commitments(
 ) -> GqlResult<Option<Vec<Commitment>>> {
     let all = commitments_referring(ctx, field, process).await?;
     let Some(f) = filter else { return Ok(Some(all)) };
-    let (start, end) = FlowCriteria::dates(f.start_date, f.end_date);
-    let c = FlowCriteria {
-        search: FlowCriteria::search(f.search_string),
-        providers: FlowCriteria::ids("providerId", &f.provider_id)?,
-        receivers: FlowCriteria::ids("receiverId", &f.receiver_id)?,
-        classified: FlowCriteria::uris(f.resource_classified_as),
-        actions: FlowCriteria::actions(f.action)?,
-        start,
-        end,
-        ..FlowCriteria::default()
-    };
+    let c = f.criteria()?;
     Ok(Some(all.into_iter().filter(|x| c.matches(&facts(&x.0.data))).collect()))
 }
 
 // ----- progress ---------------------------------------------------------------------------
-
-/// How much of a commitment its fulfillments cover.
-struct Progress {
-    resource: Option<vf::Measure>,
-    effort: Option<vf::Measure>,
-    links: usize,
-}
 
 impl Commitment {
     async fn fulfillments(&self, ctx: &Context<'_>) -> Result<Vec<Rec<vf::Fulfillment>>, AppError> {
@@ -236,11 +187,13 @@ impl Commitment {
                 .collect::<Vec<_>>()
         };
         let c = &self.0.data;
-        Ok(Progress {
-            resource: vf::planning::progress::covered("resourceQuantity", c.resource_quantity.as_ref(), counted(true))?,
-            effort: vf::planning::progress::covered("effortQuantity", c.effort_quantity.as_ref(), counted(false))?,
-            links: links.len(),
-        })
+        Progress::of(
+            c.resource_quantity.as_ref(),
+            c.effort_quantity.as_ref(),
+            counted(true),
+            counted(false),
+            links.len(),
+        )
     }
 }
 
@@ -342,15 +295,7 @@ impl Commitment {
     }
     /// True when the fulfillments cover every quantity the commitment plans (or, when it plans none, when it has any fulfillment). Derived; independent of `finished`.
     async fn is_fulfilled(&self, ctx: &Context<'_>) -> GqlResult<bool> {
-        let p = self.progress(ctx).await?;
-        let c = &self.0.data;
-        Ok(vf::planning::progress::is_complete(
-            c.resource_quantity.as_ref(),
-            p.resource.as_ref(),
-            c.effort_quantity.as_ref(),
-            p.effort.as_ref(),
-            p.links,
-        ))
+        Ok(self.progress(ctx).await?.complete)
     }
     /// The place where a commitment occurs. Usually mappable.
     async fn at_location(&self, ctx: &Context<'_>) -> GqlResult<Option<SpatialThing>> {

@@ -16,7 +16,9 @@ use super::knowledge::{ResourceSpecification, load_resource_spec};
 use super::loaders::{load_many, load_rec, parse, referrers};
 use super::measurement::{IMeasure, Measure};
 use super::observation::{EconomicResource, Process};
-use super::planned_flow::{FlowCriteria, FlowFacts};
+use super::planned_flow::{
+    AgentIntentFilterParams, FlowCriteria, FlowFacts, ProcessIntentFilterParams, Progress, agent_flow_filters,
+};
 use super::satisfaction::{SATISFACTION, SATISFIERS, Satisfaction};
 use super::scalars::{DateTime, Uri};
 use super::{
@@ -101,28 +103,6 @@ impl IntentFilterParams {
     }
 }
 
-/// Query parameters for reading `Intent`s related to an `Agent`.
-#[derive(InputObject, Default)]
-pub struct AgentIntentFilterParams {
-    pub search_string: Option<String>,
-    pub action: Option<ID>,
-    pub start_date: Option<DateTime>,
-    pub end_date: Option<DateTime>,
-    pub finished: Option<bool>,
-}
-
-/// Filter on a process's intended inputs or outputs.
-#[derive(InputObject, Default)]
-pub struct ProcessIntentFilterParams {
-    pub search_string: Option<String>,
-    pub provider_id: Option<Vec<ID>>,
-    pub receiver_id: Option<Vec<ID>>,
-    pub resource_classified_as: Option<Vec<Uri>>,
-    pub action: Option<Vec<ID>>,
-    pub start_date: Option<DateTime>,
-    pub end_date: Option<DateTime>,
-}
-
 /// A page of intents matching `filters`.
 pub async fn intents_page(
     ctx: &Context<'_>,
@@ -142,19 +122,7 @@ pub async fn agent_intents(
     filter: Option<AgentIntentFilterParams>,
     args: PageArgs,
 ) -> GqlResult<Option<IntentConnection>> {
-    let mut filters = vec![Filter::AnyFieldOf { fields, values: vec![agent.to_string()] }];
-    if let Some(f) = filter {
-        let (start, end) = FlowCriteria::dates(f.start_date, f.end_date);
-        let c = FlowCriteria {
-            search: FlowCriteria::search(f.search_string),
-            actions: FlowCriteria::action(f.action)?,
-            finished: f.finished,
-            start,
-            end,
-            ..FlowCriteria::default()
-        };
-        filters.extend(c.to_filters());
-    }
+    let filters = agent_flow_filters(agent, fields, filter.map(|f| f.criteria()).transpose()?);
     Ok(Some(intents_page(ctx, filters, args).await?))
 }
 
@@ -195,27 +163,11 @@ pub async fn process_intents(
 ) -> GqlResult<Option<Vec<Intent>>> {
     let all = intents_referring(ctx, field, process).await?;
     let Some(f) = filter else { return Ok(Some(all)) };
-    let (start, end) = FlowCriteria::dates(f.start_date, f.end_date);
-    let c = FlowCriteria {
-        search: FlowCriteria::search(f.search_string),
-        providers: FlowCriteria::ids("providerId", &f.provider_id)?,
-        receivers: FlowCriteria::ids("receiverId", &f.receiver_id)?,
-        classified: FlowCriteria::uris(f.resource_classified_as),
-        actions: FlowCriteria::actions(f.action)?,
-        start,
-        end,
-        ..FlowCriteria::default()
-    };
+    let c = f.criteria()?;
     Ok(Some(all.into_iter().filter(|x| c.matches(&facts(&x.0.data))).collect()))
 }
 
 // ----- progress ---------------------------------------------------------------------------
-
-struct Progress {
-    resource: Option<vf::Measure>,
-    effort: Option<vf::Measure>,
-    links: usize,
-}
 
 impl Intent {
     async fn satisfactions(&self, ctx: &Context<'_>) -> Result<Vec<Rec<vf::Satisfaction>>, AppError> {
@@ -235,11 +187,7 @@ impl Intent {
         let i = &self.0.data;
         let resource = links.iter().filter_map(|s| s.data.counted_resource_quantity(&quantities(s)));
         let effort = links.iter().filter_map(|s| s.data.counted_effort_quantity(&quantities(s)));
-        Ok(Progress {
-            resource: vf::planning::progress::covered("resourceQuantity", i.resource_quantity.as_ref(), resource)?,
-            effort: vf::planning::progress::covered("effortQuantity", i.effort_quantity.as_ref(), effort)?,
-            links: links.len(),
-        })
+        Progress::of(i.resource_quantity.as_ref(), i.effort_quantity.as_ref(), resource, effort, links.len())
     }
 }
 
@@ -380,15 +328,7 @@ impl Intent {
     }
     /// True when the satisfactions cover every quantity the intent plans (or, when it plans none, when it has any satisfaction). Derived; independent of `finished`.
     async fn is_satisfied(&self, ctx: &Context<'_>) -> GqlResult<bool> {
-        let p = self.progress(ctx).await?;
-        let i = &self.0.data;
-        Ok(vf::planning::progress::is_complete(
-            i.resource_quantity.as_ref(),
-            p.resource.as_ref(),
-            i.effort_quantity.as_ref(),
-            p.effort.as_ref(),
-            p.links,
-        ))
+        Ok(self.progress(ctx).await?.complete)
     }
     /// Defines the process to which this intent is an input.
     async fn input_of(&self, ctx: &Context<'_>) -> GqlResult<Option<Process>> {

@@ -856,7 +856,7 @@ impl Process {
     async fn committed_inputs(
         &self,
         ctx: &Context<'_>,
-        filter: Option<super::commitment::ProcessCommitmentFilterParams>,
+        filter: Option<super::planned_flow::ProcessCommitmentFilterParams>,
     ) -> GqlResult<Option<Vec<super::commitment::Commitment>>> {
         super::commitment::process_commitments(ctx, self.0.id, "inputOf", filter).await
     }
@@ -864,7 +864,7 @@ impl Process {
     async fn committed_outputs(
         &self,
         ctx: &Context<'_>,
-        filter: Option<super::commitment::ProcessCommitmentFilterParams>,
+        filter: Option<super::planned_flow::ProcessCommitmentFilterParams>,
     ) -> GqlResult<Option<Vec<super::commitment::Commitment>>> {
         super::commitment::process_commitments(ctx, self.0.id, "outputOf", filter).await
     }
@@ -872,7 +872,7 @@ impl Process {
     async fn intended_inputs(
         &self,
         ctx: &Context<'_>,
-        filter: Option<super::intent::ProcessIntentFilterParams>,
+        filter: Option<super::planned_flow::ProcessIntentFilterParams>,
     ) -> GqlResult<Option<Vec<super::intent::Intent>>> {
         super::intent::process_intents(ctx, self.0.id, "inputOf", filter).await
     }
@@ -880,7 +880,7 @@ impl Process {
     async fn intended_outputs(
         &self,
         ctx: &Context<'_>,
-        filter: Option<super::intent::ProcessIntentFilterParams>,
+        filter: Option<super::planned_flow::ProcessIntentFilterParams>,
     ) -> GqlResult<Option<Vec<super::intent::Intent>>> {
         super::intent::process_intents(ctx, self.0.id, "outputOf", filter).await
     }

@@ -153,3 +153,121 @@ impl FlowCriteria {
             && self.end.is_none_or(|e| f.span.is_some_and(|(first, _)| first <= e))
     }
 }
+
+/// The agent filter of commitment and intent lists (an extension: the reference's agent
+/// lists take no filter). Both inputs have these fields; each keeps its own name.
+macro_rules! agent_flow_filter {
+    ($($name:ident, $doc:literal;)*) => {$(
+        #[doc = $doc]
+        #[derive(async_graphql::InputObject, Default)]
+        pub struct $name {
+            pub search_string: Option<String>,
+            pub action: Option<ID>,
+            pub start_date: Option<DateTime>,
+            pub end_date: Option<DateTime>,
+            pub finished: Option<bool>,
+        }
+
+        impl $name {
+            /// The filter as criteria.
+            pub fn criteria(self) -> Result<FlowCriteria, AppError> {
+                let (start, end) = FlowCriteria::dates(self.start_date, self.end_date);
+                Ok(FlowCriteria {
+                    search: FlowCriteria::search(self.search_string),
+                    actions: FlowCriteria::action(self.action)?,
+                    finished: self.finished,
+                    start,
+                    end,
+                    ..FlowCriteria::default()
+                })
+            }
+        }
+    )*};
+}
+
+agent_flow_filter!(
+    AgentCommitmentFilterParams, "Query parameters for reading `Commitment`s related to an `Agent`.";
+    AgentIntentFilterParams, "Query parameters for reading `Intent`s related to an `Agent`.";
+);
+
+/// The filter of a process's planned inputs or outputs, the same fields for commitments
+/// and intents under the reference's two names.
+macro_rules! process_flow_filter {
+    ($($name:ident, $doc:literal;)*) => {$(
+        #[doc = $doc]
+        #[derive(async_graphql::InputObject, Default)]
+        pub struct $name {
+            pub search_string: Option<String>,
+            pub provider_id: Option<Vec<ID>>,
+            pub receiver_id: Option<Vec<ID>>,
+            pub resource_classified_as: Option<Vec<Uri>>,
+            pub action: Option<Vec<ID>>,
+            pub start_date: Option<DateTime>,
+            pub end_date: Option<DateTime>,
+        }
+
+        impl $name {
+            /// The filter as criteria.
+            pub fn criteria(self) -> Result<FlowCriteria, AppError> {
+                let (start, end) = FlowCriteria::dates(self.start_date, self.end_date);
+                Ok(FlowCriteria {
+                    search: FlowCriteria::search(self.search_string),
+                    providers: FlowCriteria::ids("providerId", &self.provider_id)?,
+                    receivers: FlowCriteria::ids("receiverId", &self.receiver_id)?,
+                    classified: FlowCriteria::uris(self.resource_classified_as),
+                    actions: FlowCriteria::actions(self.action)?,
+                    start,
+                    end,
+                    ..FlowCriteria::default()
+                })
+            }
+        }
+    )*};
+}
+
+process_flow_filter!(
+    ProcessCommitmentFilterParams, "Filter on a process's committed inputs or outputs.";
+    ProcessIntentFilterParams, "Filter on a process's intended inputs or outputs.";
+);
+
+/// The index lookups of an agent's list: records whose `fields` name `agent`, narrowed by
+/// `criteria` when given.
+pub fn agent_flow_filters(agent: Uuid, fields: Vec<&'static str>, criteria: Option<FlowCriteria>) -> Vec<Filter> {
+    let mut filters = vec![Filter::AnyFieldOf { fields, values: vec![agent.to_string()] }];
+    if let Some(c) = criteria {
+        filters.extend(c.to_filters());
+    }
+    filters
+}
+
+/// How much of a planned flow its links (fulfillments or satisfactions) cover.
+pub struct Progress {
+    /// The linked resource quantities, summed in the planned unit; none when none is planned.
+    pub resource: Option<vf::Measure>,
+    /// The linked effort quantities, summed in the planned unit; none when none is planned.
+    pub effort: Option<vf::Measure>,
+    /// Whether the links cover every planned quantity (or, with none planned, exist).
+    pub complete: bool,
+}
+
+impl Progress {
+    /// Sums the quantities the links count against what is planned.
+    pub fn of(
+        planned_resource: Option<&vf::Measure>,
+        planned_effort: Option<&vf::Measure>,
+        resource: impl IntoIterator<Item = vf::Measure>,
+        effort: impl IntoIterator<Item = vf::Measure>,
+        links: usize,
+    ) -> Result<Progress, AppError> {
+        let done_resource = vf::planning::progress::covered("resourceQuantity", planned_resource, resource)?;
+        let done_effort = vf::planning::progress::covered("effortQuantity", planned_effort, effort)?;
+        let complete = vf::planning::progress::is_complete(
+            planned_resource,
+            done_resource.as_ref(),
+            planned_effort,
+            done_effort.as_ref(),
+            links,
+        );
+        Ok(Progress { resource: done_resource, effort: done_effort, complete })
+    }
+}

@@ -14,6 +14,7 @@ use super::{Rec, app, parse_id, patch, patch_required, require_read, require_wri
 use crate::app::kinds::kind;
 use crate::app::writer::DeleteTarget;
 use crate::connection;
+use crate::store::entity::record;
 use crate::store::records::ListQuery;
 
 /// A lot or batch of an economic resource, used to track forward or backwards to all occurrences of resources of that lot. Note more than one resource can be of the same lot.
@@ -114,15 +115,8 @@ impl ProductBatchMutation {
         ctx: &Context<'_>,
         product_batch: ProductBatchCreateParams,
     ) -> GqlResult<ProductBatchResponse> {
-        let author = require_write(ctx)?;
         let p = product_batch;
-        let batch = vf::ProductBatch {
-            id: vf::ProductBatchId::new(Uuid::now_v7()),
-            batch_number: p.batch_number,
-            expiry_date: p.expiry_date.map(|d| d.0),
-            production_date: p.production_date.map(|d| d.0),
-        };
-        let row = app(ctx).create(&batch, author).await?;
+        let row = create_batch(ctx, p.batch_number, p.expiry_date, p.production_date).await?;
         Ok(ProductBatchResponse { product_batch: written(row, kind::PRODUCT_BATCH, ProductBatch)? })
     }
 
@@ -131,30 +125,73 @@ impl ProductBatchMutation {
         ctx: &Context<'_>,
         product_batch: ProductBatchUpdateParams,
     ) -> GqlResult<ProductBatchResponse> {
-        let author = require_write(ctx)?;
         let p = product_batch;
-        let rev = parse_id("revisionId", &p.revision_id)?;
-        let row = app(ctx)
-            .update(
-                &[kind::PRODUCT_BATCH],
-                rev,
-                move |mut b: vf::ProductBatch| {
-                    patch_required("batchNumber", &mut b.batch_number, p.batch_number)?;
-                    patch(&mut b.expiry_date, p.expiry_date.map_value(|d| d.0));
-                    patch(&mut b.production_date, p.production_date.map_value(|d| d.0));
-                    Ok(b)
-                },
-                author,
-            )
-            .await?;
+        let changes = BatchChanges { number: p.batch_number, expiry: p.expiry_date, production: p.production_date };
+        let row = update_batch(ctx, &p.revision_id, "batchNumber", changes).await?;
         Ok(ProductBatchResponse { product_batch: written(row, kind::PRODUCT_BATCH, ProductBatch)? })
     }
 
     /// Deletes a batch no resource refers to.
     async fn delete_product_batch(&self, ctx: &Context<'_>, id: ID) -> GqlResult<bool> {
-        let author = require_write(ctx)?;
-        Ok(app(ctx).delete(&[kind::PRODUCT_BATCH], DeleteTarget::Id(parse_id("id", &id)?), author).await?)
+        delete_batch(ctx, &id).await
     }
+}
+
+// ----- writes shared by both names -------------------------------------------------------
+
+/// Records a batch: `createProductBatch` and `createBatchLotRecord`.
+async fn create_batch(
+    ctx: &Context<'_>,
+    number: String,
+    expiry: Option<DateTime>,
+    production: Option<DateTime>,
+) -> GqlResult<record::Model> {
+    let author = require_write(ctx)?;
+    let batch = vf::ProductBatch {
+        id: vf::ProductBatchId::new(Uuid::now_v7()),
+        batch_number: number,
+        expiry_date: expiry.map(|d| d.0),
+        production_date: production.map(|d| d.0),
+    };
+    Ok(app(ctx).create(&batch, author).await?)
+}
+
+/// The changes of `updateProductBatch` or `updateBatchLotRecord`.
+struct BatchChanges {
+    number: MaybeUndefined<String>,
+    expiry: MaybeUndefined<DateTime>,
+    production: MaybeUndefined<DateTime>,
+}
+
+/// Revises a batch; `number_field` names the batch number as the caller spells it.
+async fn update_batch(
+    ctx: &Context<'_>,
+    revision_id: &ID,
+    number_field: &'static str,
+    c: BatchChanges,
+) -> GqlResult<record::Model> {
+    let author = require_write(ctx)?;
+    let rev = parse_id("revisionId", revision_id)?;
+    let row = app(ctx)
+        .update(
+            &[kind::PRODUCT_BATCH],
+            rev,
+            move |mut b: vf::ProductBatch| {
+                patch_required(number_field, &mut b.batch_number, c.number)?;
+                patch(&mut b.expiry_date, c.expiry.map_value(|d| d.0));
+                patch(&mut b.production_date, c.production.map_value(|d| d.0));
+                Ok(b)
+            },
+            author,
+        )
+        .await?;
+    Ok(row)
+}
+
+/// Deletes a batch no resource refers to.
+async fn delete_batch(ctx: &Context<'_>, id: &ID) -> GqlResult<bool> {
+    let author = require_write(ctx)?;
+    Ok(app(ctx).delete(&[kind::PRODUCT_BATCH], DeleteTarget::Id(parse_id("id", id)?), author).await?)
 }
 
 // ----- ValueFlows 1.0 -------------------------------------------------------------------
@@ -268,15 +305,8 @@ impl BatchLotRecordMutation {
         ctx: &Context<'_>,
         batch_lot_record: BatchLotRecordCreateParams,
     ) -> GqlResult<BatchLotRecordResponse> {
-        let author = require_write(ctx)?;
         let p = batch_lot_record;
-        let batch = vf::ProductBatch {
-            id: vf::ProductBatchId::new(Uuid::now_v7()),
-            batch_number: p.batch_lot_code,
-            expiry_date: p.expiration_date.map(|d| d.0),
-            production_date: p.production_date.map(|d| d.0),
-        };
-        let row = app(ctx).create(&batch, author).await?;
+        let row = create_batch(ctx, p.batch_lot_code, p.expiration_date, p.production_date).await?;
         Ok(BatchLotRecordResponse { batch_lot_record: written(row, kind::PRODUCT_BATCH, BatchLotRecord)? })
     }
 
@@ -286,28 +316,15 @@ impl BatchLotRecordMutation {
         ctx: &Context<'_>,
         batch_lot_record: BatchLotRecordUpdateParams,
     ) -> GqlResult<BatchLotRecordResponse> {
-        let author = require_write(ctx)?;
         let p = batch_lot_record;
-        let rev = parse_id("revisionId", &p.revision_id)?;
-        let row = app(ctx)
-            .update(
-                &[kind::PRODUCT_BATCH],
-                rev,
-                move |mut b: vf::ProductBatch| {
-                    patch_required("batchLotCode", &mut b.batch_number, p.batch_lot_code)?;
-                    patch(&mut b.expiry_date, p.expiration_date.map_value(|d| d.0));
-                    patch(&mut b.production_date, p.production_date.map_value(|d| d.0));
-                    Ok(b)
-                },
-                author,
-            )
-            .await?;
+        let changes =
+            BatchChanges { number: p.batch_lot_code, expiry: p.expiration_date, production: p.production_date };
+        let row = update_batch(ctx, &p.revision_id, "batchLotCode", changes).await?;
         Ok(BatchLotRecordResponse { batch_lot_record: written(row, kind::PRODUCT_BATCH, BatchLotRecord)? })
     }
 
     /// ValueFlows 1.0: deletes a batch or lot record no resource refers to.
     async fn delete_batch_lot_record(&self, ctx: &Context<'_>, id: ID) -> GqlResult<bool> {
-        let author = require_write(ctx)?;
-        Ok(app(ctx).delete(&[kind::PRODUCT_BATCH], DeleteTarget::Id(parse_id("id", &id)?), author).await?)
+        delete_batch(ctx, &id).await
     }
 }

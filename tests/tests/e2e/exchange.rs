@@ -2,10 +2,8 @@
 //! agreements realized by events, claims settled in parts, appreciations, and the refusals:
 //! settlements in the wrong unit, dangling references, deletes of records others use.
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use uuid::Uuid;
-use valueflows_node::app::kinds::{Record, Ref, kind};
 use valueflows_node::store::ops;
 use vf_tests::{TestNode, error_code};
 
@@ -44,47 +42,15 @@ async fn op_count(node: &TestNode) -> u64 {
     ops::len(app.store().db(), app.did().as_str()).await.expect("len")
 }
 
-/// An intent as proposals read it: its provider and receiver.
-///
-/// Intents are records of the planning module, which this suite's schema does not serve.
-/// They are written through the node's own write path (validated, reference-checked,
-/// indexed and signed like any record) as records of kind `Intent` carrying the two
-/// references proposals look up.
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct IntentRecord {
-    id: Uuid,
-    action: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    provider: Option<Uuid>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    receiver: Option<Uuid>,
-}
-
-impl Record for IntentRecord {
-    fn kind(&self) -> &'static str {
-        kind::INTENT
-    }
-    fn id(&self) -> Uuid {
-        self.id
-    }
-    fn refs(&self) -> Vec<Ref> {
-        let side = |field, id: Option<Uuid>| id.map(|id| Ref { field, id, kinds: kind::AGENTS });
-        side("provider", self.provider).into_iter().chain(side("receiver", self.receiver)).collect()
-    }
-}
-
+/// An intent offered by `provider` or requested by `receiver`, created as a client would.
 async fn intent(node: &TestNode, action: &str, provider: Option<&str>, receiver: Option<&str>) -> String {
-    let parse = |a: Option<&str>| a.map(|a| Uuid::parse_str(a).expect("agent id"));
-    let rec = IntentRecord {
-        id: Uuid::now_v7(),
-        action: action.to_owned(),
-        provider: parse(provider),
-        receiver: parse(receiver),
-    };
-    let app = node.node.app();
-    app.create(&rec, app.self_agent()).await.expect("intent written");
-    rec.id.to_string()
+    let v = node
+        .ok(
+            "mutation($i: IntentCreateParams!) { createIntent(intent: $i) { intent { id } } }",
+            json!({ "i": { "action": action, "provider": provider, "receiver": receiver } }),
+        )
+        .await;
+    v["createIntent"]["intent"]["id"].as_str().expect("intent id").to_owned()
 }
 
 async fn proposal(node: &TestNode, params: Value) -> Value {
