@@ -106,7 +106,7 @@ pub use planning::{Commitment, Fulfillment, Intent, PlanningError, Satisfaction,
 pub use proposal::{IntentSides, Proposal, ProposalList, ProposalPurpose, ProposedIntent, ProposedTo};
 pub use recipe::{
     FlowSide, RecipeError, RecipeExchange, RecipeFlow, RecipeGraph, RecipeProcess, Scale, ScaledFlow, ScaledProcess,
-    ScaledRecipe, plan_from_recipe,
+    ScaledRecipe, Span, plan_from_recipe, schedule_back,
 };
 pub use scenario::{Scenario, ScenarioDefinition};
 pub use time::{TimeError, Timestamp};

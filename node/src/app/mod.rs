@@ -216,6 +216,16 @@ impl App {
         Ok((first(out)?, resource))
     }
 
+    /// Creates a plan from a recipe (see [`recipe::plan_from_recipe`]); returns the rows
+    /// written: the plan, its processes, then their commitments.
+    pub async fn plan_from_recipe(
+        &self,
+        input: recipe::PlanFromRecipe,
+        author: vf::AgentId,
+    ) -> Result<Vec<record::Model>, AppError> {
+        Ok(self.inner.writer.submit(Command::PlanFromRecipe(Box::new(input)), author).await?.rows)
+    }
+
     /// Recomputes all derived state from the records; stores it when `apply`.
     pub async fn rebuild(&self, apply: bool) -> Result<observation::RebuildReport, AppError> {
         let txn = self.inner.store.db().begin().await?;

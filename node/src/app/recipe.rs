@@ -123,26 +123,13 @@ impl Walk {
         field: &str,
         ids: &[Uuid],
     ) -> Result<Vec<vf::RecipeFlow>, AppError> {
-        let values: Vec<String> = ids.iter().map(Uuid::to_string).collect();
-        let mut found: Vec<Uuid> = records::ids_where(ctx.db, &[kind::RECIPE_FLOW], field, &values)
-            .await?
-            .into_iter()
-            .map(|(_, id)| id)
-            .collect();
-        found.sort();
-        found.dedup();
-        let mut out = Vec::new();
-        for m in ctx.get_many(&found).await? {
-            if m.deleted {
-                continue;
-            }
-            let mut flow: vf::RecipeFlow = parse(&m)?;
+        let mut out = live_flows(ctx, field, ids).await?;
+        for flow in &mut out {
             // The flow being written stands in for its stored revision.
             if let Some(new) = self.new_flow.as_ref().filter(|n| n.id == flow.id) {
-                flow = new.clone();
+                *flow = new.clone();
             }
-            self.flows.insert(m.id, flow.clone());
-            out.push(flow);
+            self.flows.insert(flow.id.uuid(), flow.clone());
         }
         Ok(out)
     }
@@ -164,4 +151,160 @@ impl Walk {
         }
         out
     }
+}
+
+/// Live recipe flows whose `field` names one of `ids`, in id order.
+async fn live_flows(ctx: &mut WriteCtx<'_>, field: &str, ids: &[Uuid]) -> Result<Vec<vf::RecipeFlow>, AppError> {
+    let values: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+    let mut found: Vec<Uuid> =
+        records::ids_where(ctx.db, &[kind::RECIPE_FLOW], field, &values).await?.into_iter().map(|(_, id)| id).collect();
+    found.sort();
+    found.dedup();
+    let mut out = Vec::with_capacity(found.len());
+    for m in ctx.get_many(&found).await? {
+        if !m.deleted && m.kind == kind::RECIPE_FLOW {
+            out.push(parse(&m)?);
+        }
+    }
+    Ok(out)
+}
+
+/// A plan to make from the recipe for a wanted resource.
+#[derive(Debug, Clone)]
+pub struct PlanFromRecipe {
+    /// The plan record to create (its `due`, when set, schedules the processes).
+    pub plan: vf::Plan,
+    /// The kind of resource wanted.
+    pub wanted: vf::ResourceSpecificationId,
+    /// How much of it; without a unit, the unit the recipe yields it in.
+    pub quantity: vf::Measure,
+    /// Who commits to the work: provider (and receiver) of every commitment.
+    pub provider: vf::AgentId,
+    /// Who receives the wanted resource: receiver of the plan's deliverables.
+    pub receiver: vf::AgentId,
+}
+
+/// Creates, in one op, a plan with a process for each recipe process needed to make the
+/// wanted quantity and a commitment for each of their flows, scaled exactly (see
+/// [`vf::plan_from_recipe`]). The commitments that yield the wanted resource are the plan's
+/// independent demands. With a due date, processes are scheduled back from it
+/// ([`vf::schedule_back`]): inputs are due when their process begins, outputs when it ends.
+///
+/// Runs as a barrier command, so the recipe it reads is every recipe write acknowledged
+/// before it; on any error nothing is written.
+pub async fn plan_from_recipe(ctx: &mut WriteCtx<'_>, input: PlanFromRecipe) -> Result<Vec<Uuid>, AppError> {
+    let PlanFromRecipe { plan, wanted, mut quantity, provider, receiver } = input;
+    let (processes, flows) = upstream(ctx, wanted).await?;
+    if quantity.has_unit.is_none() {
+        quantity.has_unit = flows
+            .iter()
+            .find(|f| f.resource_conforms_to == wanted && f.yielded_by().is_some())
+            .and_then(|f| f.resource_quantity.and_then(|q| q.has_unit));
+    }
+    let scaled = vf::plan_from_recipe(&processes, &flows, wanted, quantity)?;
+    let spans = plan.due.map(|due| vf::schedule_back(&scaled, &processes, due)).transpose()?;
+    let recipe: BTreeMap<vf::RecipeProcessId, &vf::RecipeProcess> = processes.iter().map(|p| (p.id, p)).collect();
+    let created = Some(vf::Timestamp::parse(&ctx.now).map_err(|e| AppError::Internal(e.to_string()))?);
+
+    let mut ids = vec![ctx.create(Draft::of(&plan)?).await?];
+    let mut planned: BTreeMap<vf::RecipeProcessId, vf::ProcessId> = BTreeMap::new();
+    for sp in &scaled.processes {
+        let rp = recipe.get(&sp.recipe_process).copied().ok_or_else(|| {
+            AppError::NotFound(format!(
+                "recipe process {} is named by a recipe flow but does not exist",
+                sp.recipe_process
+            ))
+        })?;
+        let span = spans.as_ref().and_then(|s| s.get(&sp.recipe_process));
+        let process = vf::Process {
+            id: vf::ProcessId::new(Uuid::now_v7()),
+            name: rp.name.clone(),
+            has_beginning: span.map(|s| s.begins),
+            has_end: span.map(|s| s.ends),
+            finished: false,
+            note: rp.note.clone(),
+            classified_as: rp.process_classified_as.clone(),
+            in_scope_of: plan.in_scope_of.clone(),
+            based_on: rp.process_conforms_to,
+            nested_in: None,
+            planned_within: Some(plan.id),
+        };
+        planned.insert(sp.recipe_process, process.id);
+        ids.push(ctx.create(Draft::of(&process)?).await?);
+    }
+    let last = scaled.processes.last().map(|p| p.recipe_process);
+    for sp in &scaled.processes {
+        let process = planned[&sp.recipe_process];
+        let span = spans.as_ref().and_then(|s| s.get(&sp.recipe_process));
+        for f in sp.inputs.iter().chain(&sp.outputs) {
+            let deliverable =
+                Some(sp.recipe_process) == last && f.side == vf::FlowSide::Output && f.resource_conforms_to == wanted;
+            let mut c = vf::Commitment::new(
+                vf::CommitmentId::new(Uuid::now_v7()),
+                f.action,
+                provider,
+                if deliverable { receiver } else { provider },
+            );
+            match f.side {
+                vf::FlowSide::Input => {
+                    c.input_of = Some(process);
+                    c.due = span.map(|s| s.begins);
+                }
+                vf::FlowSide::Output => {
+                    c.output_of = Some(process);
+                    c.due = span.map(|s| s.ends);
+                }
+            }
+            c.resource_conforms_to = Some(f.resource_conforms_to);
+            c.resource_quantity = f.resource_quantity;
+            c.effort_quantity = f.effort_quantity;
+            c.stage = f.stage;
+            c.created = created;
+            c.in_scope_of = plan.in_scope_of.clone();
+            c.planned_within = Some(plan.id);
+            c.independent_demand_of = deliverable.then_some(plan.id);
+            ids.push(ctx.create(Draft::of(&c)?).await?);
+        }
+    }
+    Ok(ids)
+}
+
+/// The recipe upstream of `wanted`: the recipe processes that yield it, those that yield
+/// what they take in, and so on, with every flow in or out of them.
+async fn upstream(
+    ctx: &mut WriteCtx<'_>,
+    wanted: vf::ResourceSpecificationId,
+) -> Result<(Vec<vf::RecipeProcess>, Vec<vf::RecipeFlow>), AppError> {
+    let mut flows: BTreeMap<Uuid, vf::RecipeFlow> = BTreeMap::new();
+    let mut processes_seen: BTreeSet<Uuid> = BTreeSet::new();
+    let mut specs_seen: BTreeSet<Uuid> = BTreeSet::from([wanted.uuid()]);
+    let mut specs_todo = vec![wanted.uuid()];
+    while !specs_todo.is_empty() {
+        let mut new: Vec<Uuid> = live_flows(ctx, "resourceConformsTo", &specs_todo)
+            .await?
+            .iter()
+            .filter_map(vf::RecipeFlow::yielded_by)
+            .map(|p| p.uuid())
+            .filter(|p| processes_seen.insert(*p))
+            .collect();
+        new.sort();
+        new.dedup();
+        specs_todo.clear();
+        let mut around = live_flows(ctx, "recipeInputOf", &new).await?;
+        around.extend(live_flows(ctx, "recipeOutputOf", &new).await?);
+        for f in around {
+            if f.recipe_input_of.is_some() && specs_seen.insert(f.resource_conforms_to.uuid()) {
+                specs_todo.push(f.resource_conforms_to.uuid());
+            }
+            flows.insert(f.id.uuid(), f);
+        }
+    }
+    let ids: Vec<Uuid> = processes_seen.into_iter().collect();
+    let mut processes = Vec::with_capacity(ids.len());
+    for m in ctx.get_many(&ids).await? {
+        if !m.deleted && m.kind == kind::RECIPE_PROCESS {
+            processes.push(parse(&m)?);
+        }
+    }
+    Ok((processes, flows.into_values().collect()))
 }

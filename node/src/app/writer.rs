@@ -48,6 +48,8 @@ pub enum Command {
     },
     /// Record an economic event (and the resource it creates), folding it into resource state.
     RecordEvent(Box<super::observation::EventInput>),
+    /// Create a plan, its processes and commitments from a recipe.
+    PlanFromRecipe(Box<super::recipe::PlanFromRecipe>),
 }
 
 impl Command {
@@ -72,6 +74,8 @@ impl Command {
             }
             Command::Create(draft) => draft.kind == kind::RECIPE_FLOW,
             Command::RecordEvent(_) => false,
+            // It reads the recipe through the index.
+            Command::PlanFromRecipe(_) => true,
         }
     }
 }
@@ -84,6 +88,7 @@ impl Command {
             Command::Update { .. } => "update",
             Command::Delete { .. } => "delete",
             Command::RecordEvent(_) => "record event",
+            Command::PlanFromRecipe(_) => "plan from recipe",
         }
     }
 
@@ -111,7 +116,7 @@ impl Command {
                         .map(|u| u.uuid()),
                 );
             }
-            Command::Update { .. } | Command::Delete { .. } => {}
+            Command::Update { .. } | Command::Delete { .. } | Command::PlanFromRecipe(_) => {}
         }
     }
 }
@@ -444,6 +449,7 @@ impl<'a> WriteCtx<'a> {
             Command::Update { kinds, revision_id, revise } => vec![self.update(kinds, revision_id, revise).await?],
             Command::Delete { kinds, target } => vec![self.delete(kinds, target).await?],
             Command::RecordEvent(input) => super::observation::record_event(self, *input).await?,
+            Command::PlanFromRecipe(input) => super::recipe::plan_from_recipe(self, *input).await?,
         })
     }
 
@@ -612,7 +618,8 @@ impl<'a> WriteCtx<'a> {
         Ok(draft.id)
     }
 
-    async fn create(&mut self, draft: Draft) -> Result<Uuid, AppError> {
+    /// Creates a record: its references must be live and its rules hold.
+    pub async fn create(&mut self, draft: Draft) -> Result<Uuid, AppError> {
         self.check_refs(&draft).await?;
         self.check_links(&draft, false).await?;
         super::claim::check(self, &draft, false).await?;

@@ -11,12 +11,14 @@ use super::connection::{PageArgs, list, list_ids};
 use super::error::GqlResult;
 use super::history::RecordMeta;
 use super::loaders::{load_many, load_rec, parse, referrers};
+use super::measurement::IMeasure;
 use super::observation::Process;
 use super::scalars::DateTime;
 use super::{
     Rec, app, ids_patch, parse_id, parse_ids, parse_opt_id, patch, patch_required, require_read, require_write,
 };
 use crate::app::kinds::kind;
+use crate::app::recipe::PlanFromRecipe;
 use crate::app::writer::DeleteTarget;
 use crate::connection;
 use crate::error::AppError;
@@ -284,6 +286,33 @@ pub struct PlanCreateParams {
     pub refinement_of: Option<ID>,
 }
 
+impl PlanCreateParams {
+    fn into_domain(self) -> Result<vf::Plan, AppError> {
+        Ok(vf::Plan {
+            id: vf::PlanId::new(Uuid::now_v7()),
+            name: self.name,
+            created: Some(self.created.map_or_else(now, |d| d.0)),
+            due: self.due.map(|d| d.0),
+            note: self.note,
+            in_scope_of: parse_ids("inScopeOf", &self.in_scope_of)?.into_iter().map(vf::AgentId::new).collect(),
+            refinement_of: parse_opt_id("refinementOf", &self.refinement_of)?.map(vf::ScenarioId::new),
+        })
+    }
+}
+
+/// What a plan made from a recipe delivers (an extension of vf-graphql).
+#[derive(InputObject)]
+pub struct PlanFromRecipeParams {
+    /// (`ResourceSpecification`) The kind of resource the plan delivers: exactly one recipe process must produce it.
+    pub resource_conforms_to: ID,
+    /// How much of it to deliver, more than zero. Without `hasUnit`, the unit the recipe produces it in.
+    pub resource_quantity: IMeasure,
+    /// (`Agent`) Who commits to the planned work: provider (and, inside the plan, receiver) of every commitment. Defaults to the caller's agent.
+    pub provider: Option<ID>,
+    /// (`Agent`) Who receives what the plan delivers. Defaults to the provider.
+    pub receiver: Option<ID>,
+}
+
 /// Changes to a plan: an omitted field stays, `null` erases it.
 #[derive(InputObject)]
 pub struct PlanUpdateParams {
@@ -348,17 +377,34 @@ pub struct PlanMutation;
 impl PlanMutation {
     async fn create_plan(&self, ctx: &Context<'_>, plan: PlanCreateParams) -> GqlResult<PlanResponse> {
         let author = require_write(ctx)?;
-        let p = plan;
-        let rec = vf::Plan {
-            id: vf::PlanId::new(Uuid::now_v7()),
-            name: p.name,
-            created: Some(p.created.map_or_else(now, |d| d.0)),
-            due: p.due.map(|d| d.0),
-            note: p.note,
-            in_scope_of: parse_ids("inScopeOf", &p.in_scope_of)?.into_iter().map(vf::AgentId::new).collect(),
-            refinement_of: parse_opt_id("refinementOf", &p.refinement_of)?.map(vf::ScenarioId::new),
+        let row = app(ctx).create(&plan.into_domain()?, author).await?;
+        Ok(PlanResponse { plan: written(row, kind::PLAN, Plan)? })
+    }
+
+    /// Plans work from the recipe (an extension of vf-graphql): creates, in one write, the
+    /// plan, a process for each recipe process needed to deliver `demand`, and a commitment
+    /// for each of their recipe flows, with every quantity scaled exactly. The commitments
+    /// that deliver the demanded resource are the plan's independent demands. When the
+    /// plan has a `due` date, each process is scheduled back from it by its recipe's
+    /// `hasDuration`. Refused with nothing written: a quantity not above zero, a unit other
+    /// than the recipe's, no recipe or an ambiguous one (`VALIDATION`, `NOT_FOUND`).
+    async fn create_plan_from_recipe(
+        &self,
+        ctx: &Context<'_>,
+        plan: PlanCreateParams,
+        demand: PlanFromRecipeParams,
+    ) -> GqlResult<PlanResponse> {
+        let author = require_write(ctx)?;
+        let provider = parse_opt_id("provider", &demand.provider)?.map_or(author, vf::AgentId::new);
+        let input = PlanFromRecipe {
+            plan: plan.into_domain()?,
+            wanted: vf::ResourceSpecificationId::new(parse_id("resourceConformsTo", &demand.resource_conforms_to)?),
+            quantity: demand.resource_quantity.to_vf("resourceQuantity")?,
+            provider,
+            receiver: parse_opt_id("receiver", &demand.receiver)?.map_or(provider, vf::AgentId::new),
         };
-        let row = app(ctx).create(&rec, author).await?;
+        let rows = app(ctx).plan_from_recipe(input, author).await?;
+        let row = rows.into_iter().next().ok_or_else(|| AppError::Internal("no plan was written".to_owned()))?;
         Ok(PlanResponse { plan: written(row, kind::PLAN, Plan)? })
     }
 

@@ -1,5 +1,6 @@
 //! Recipes and scenarios over GraphQL: a two-step pump recipe read back through its inverse
-//! fields, cycles refused with nothing written (also when the halves of a cycle arrive at
+//! fields, a plan made from it for a wanted quantity (scaled, scheduled, in one op, and
+//! refused with nothing written for a bad quantity), cycles refused with nothing written (also when the halves of a cycle arrive at
 //! once), scenarios with processes nested in them, deletes of depended-on records refused,
 //! and Relay pagination both ways.
 
@@ -709,7 +710,197 @@ async fn recipe_and_scenario_lists_page_both_ways(node: &TestNode) {
     assert_eq!(error_code(&v), Some("VALIDATION"), "{v:#}");
 }
 
+const PLAN_FROM_RECIPE: &str = "mutation($p: PlanCreateParams!, $d: PlanFromRecipeParams!) {
+    createPlanFromRecipe(plan: $p, demand: $d) { plan { id } } }";
+
+async fn plan_count(node: &TestNode) -> usize {
+    let v = node.ok("{ plans(first: 100) { edges { node { id } } } }", json!({})).await;
+    v["plans"]["edges"].as_array().expect("plans").len()
+}
+
+fn quantity(c: &Value, field: &str) -> Value {
+    json!([c[field]["hasNumericalValue"], c[field]["hasUnit"]["symbol"]])
+}
+
+async fn a_plan_from_the_recipe_is_scaled_and_scheduled(node: &TestNode) {
+    let p = pump_recipe(node).await;
+    let coop = node
+        .ok("mutation { createOrganization(organization: {name: \"Farmers' coop\"}) { agent { id } } }", json!({}))
+        .await;
+    let coop = s(&coop["createOrganization"]["agent"]["id"]);
+    let ops_before = op_count(node).await;
+    let v = node
+        .ok(
+            PLAN_FROM_RECIPE,
+            json!({"p": {"name": "Six pumps", "due": "2026-12-01T12:00:00Z"},
+                   "d": {"resourceConformsTo": p.pump, "resourceQuantity": q("6", &p.each), "receiver": coop}}),
+        )
+        .await;
+    let plan = s(&v["createPlanFromRecipe"]["plan"]["id"]);
+    assert_eq!(op_count(node).await, ops_before + 1, "the plan, its processes and commitments are one op");
+
+    let commitment = "action { id } resourceConformsTo { name } stage { name } due provider { id } receiver { id }
+        resourceQuantity { hasNumericalValue hasUnit { symbol } } effortQuantity { hasNumericalValue hasUnit { symbol } }";
+    let v = node
+        .ok(
+            &format!(
+                "query($id: ID!) {{ plan(id: $id) {{ name due deletable
+                    processes {{ name hasBeginning hasEnd basedOn {{ name }} classifiedAs plannedWithin {{ id }}
+                        committedInputs {{ {commitment} }} committedOutputs {{ {commitment} }} }}
+                    independentDemands {{ {commitment} independentDemandOf {{ id }} plannedWithin {{ id }} }} }} }}"
+            ),
+            json!({"id": plan}),
+        )
+        .await;
+    let plan_v = &v["plan"];
+    assert_eq!(plan_v["name"], "Six pumps");
+    assert_eq!(plan_v["deletable"], false, "processes and commitments are planned within it");
+    let mut processes = plan_v["processes"].as_array().expect("processes").clone();
+    processes.sort_by_key(|p| p["name"].as_str().map(str::to_owned));
+    assert_eq!(processes.len(), 2);
+    let (assemble, cut) = (&processes[0], &processes[1]);
+    assert_eq!(assemble["name"], "Assemble pump");
+    assert_eq!(cut["name"], "Cut housing");
+    assert_eq!(cut["basedOn"]["name"], "Cutting");
+    assert_eq!(cut["classifiedAs"], json!(["https://example.org/metalwork"]));
+    assert_eq!(cut["plannedWithin"]["id"], plan.as_str());
+    // Assembly takes no time and ends when the pumps are due; cutting (1.5 h) ends before it begins.
+    assert_eq!(assemble["hasBeginning"], "2026-12-01T12:00:00.000000Z");
+    assert_eq!(assemble["hasEnd"], "2026-12-01T12:00:00.000000Z");
+    assert_eq!(cut["hasBeginning"], "2026-12-01T10:30:00.000000Z");
+    assert_eq!(cut["hasEnd"], "2026-12-01T12:00:00.000000Z");
+
+    // 6 pumps need 12 parts: three batches of cutting, 6.375 kg of steel (2.125 x 3).
+    let inputs = |p: &Value| -> Vec<Value> {
+        let mut out: Vec<Value> = p["committedInputs"]
+            .as_array()
+            .expect("inputs")
+            .iter()
+            .map(|c| {
+                json!([
+                    c["action"]["id"],
+                    c["resourceConformsTo"]["name"],
+                    quantity(c, "resourceQuantity"),
+                    quantity(c, "effortQuantity"),
+                    c["stage"]["name"],
+                    c["due"]
+                ])
+            })
+            .collect();
+        out.sort_by_key(|v| v.to_string());
+        out
+    };
+    assert_eq!(
+        inputs(cut),
+        vec![
+            json!(["consume", "Sheet steel", ["6.375", "kg"], [null, null], null, "2026-12-01T10:30:00.000000Z"]),
+            json!(["work", "Welding", [null, null], ["6", "h"], null, "2026-12-01T10:30:00.000000Z"]),
+        ]
+    );
+    assert_eq!(
+        inputs(assemble),
+        vec![
+            json!([
+                "consume",
+                "Pump housing parts",
+                ["12", "ea"],
+                [null, null],
+                "Cutting",
+                "2026-12-01T12:00:00.000000Z"
+            ]),
+            json!(["work", "Welding", [null, null], ["6", "h"], null, "2026-12-01T12:00:00.000000Z"]),
+        ]
+    );
+    let parts = &cut["committedOutputs"][0];
+    assert_eq!(quantity(parts, "resourceQuantity"), json!(["12", "ea"]));
+    assert_eq!(parts["receiver"]["id"], parts["provider"]["id"], "work inside the plan stays with the provider");
+    let demands = plan_v["independentDemands"].as_array().expect("demands");
+    assert_eq!(demands.len(), 1);
+    let pumps = &demands[0];
+    assert_eq!(pumps["action"]["id"], "produce");
+    assert_eq!(quantity(pumps, "resourceQuantity"), json!(["6", "ea"]));
+    assert_eq!(pumps["receiver"]["id"], coop.as_str());
+    assert_eq!(pumps["due"], "2026-12-01T12:00:00.000000Z");
+    assert_eq!(pumps["independentDemandOf"]["id"], plan.as_str());
+    assert_eq!(pumps["plannedWithin"]["id"], plan.as_str());
+
+    // Without a unit the wanted quantity is counted in the recipe's; without a due date
+    // nothing is scheduled. Half a pump needs a quarter of a batch of cutting, exactly.
+    let v = node
+        .ok(
+            PLAN_FROM_RECIPE,
+            json!({"p": {"name": "Half a pump"}, "d": {"resourceConformsTo": p.pump, "resourceQuantity": {"hasNumericalValue": 0.5}}}),
+        )
+        .await;
+    let v = node
+        .ok(
+            "query($id: ID!) { plan(id: $id) { due processes { name hasBeginning committedInputs { resourceConformsTo { name } resourceQuantity { hasNumericalValue } } } } }",
+            json!({"id": v["createPlanFromRecipe"]["plan"]["id"]}),
+        )
+        .await;
+    let processes = v["plan"]["processes"].as_array().expect("processes");
+    let cut = processes.iter().find(|p| p["name"] == "Cut housing").expect("cutting planned");
+    assert_eq!(cut["hasBeginning"], Value::Null);
+    let steel = cut["committedInputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .find(|c| c["resourceConformsTo"]["name"] == "Sheet steel")
+        .expect("steel");
+    assert_eq!(steel["resourceQuantity"]["hasNumericalValue"], "0.53125");
+}
+
+async fn a_bad_plan_from_the_recipe_writes_nothing(node: &TestNode) {
+    let p = pump_recipe(node).await;
+    let (plans, ops) = (plan_count(node).await, op_count(node).await);
+    let demand = |value: Value, unit: &str| json!({"resourceConformsTo": p.pump, "resourceQuantity": {"hasNumericalValue": value, "hasUnit": unit}});
+    let cases = [
+        (demand(json!("0"), &p.each), "VALIDATION", "zero"),
+        (demand(json!("-2"), &p.each), "VALIDATION", "negative"),
+        (demand(json!("2"), &p.kg), "VALIDATION", "pumps are not counted in kilograms"),
+        (
+            json!({"resourceConformsTo": p.steel, "resourceQuantity": q("1", &p.kg)}),
+            "NOT_FOUND",
+            "nothing produces steel",
+        ),
+        (
+            json!({"resourceConformsTo": p.pump, "resourceQuantity": q("1", &p.each), "receiver": p.pump}),
+            "NOT_FOUND",
+            "a receiver that is no agent",
+        ),
+        (
+            json!({"resourceConformsTo": "not-an-id", "resourceQuantity": q("1", &p.each)}),
+            "VALIDATION",
+            "a malformed id",
+        ),
+    ];
+    for (d, code, why) in cases {
+        let v = node.gql(PLAN_FROM_RECIPE, json!({"p": {"name": "Bad"}, "d": d})).await;
+        assert_eq!(error_code(&v), Some(code), "{why}: {v}");
+    }
+    let v = node.gql(PLAN_FROM_RECIPE, json!({"p": {"name": "Bad"}, "d": demand(json!("1.5.2"), &p.each)})).await;
+    assert!(v["errors"].is_array(), "a malformed decimal is refused: {v}");
+    // A second recipe for housing parts makes the recipe ambiguous.
+    let other = recipe_process(node, json!({"name": "Cast housing", "processConformsTo": p.cutting})).await;
+    flow(node, json!({"action": "produce", "recipeOutputOf": other, "resourceConformsTo": p.parts, "resourceQuantity": q("1", &p.each)})).await;
+    let ops = ops + 2;
+    let v = node.gql(PLAN_FROM_RECIPE, json!({"p": {"name": "Bad"}, "d": demand(json!("1"), &p.each)})).await;
+    assert_eq!(error_code(&v), Some("VALIDATION"), "two recipes make housing parts: {v}");
+    assert_eq!(plan_count(node).await, plans, "no plan was written");
+    assert_eq!(op_count(node).await, ops, "no op was written");
+    let v = node
+        .ok(
+            "{ processes(first: 100) { edges { node { id } } } commitments(first: 100) { edges { node { id } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(v["processes"]["edges"], json!([]));
+    assert_eq!(v["commitments"]["edges"], json!([]));
+}
+
 crate::on_both!(
+    a_plan_from_the_recipe_is_scaled_and_scheduled,
+    a_bad_plan_from_the_recipe_writes_nothing,
     pump_recipe_reads_back_through_inverse_fields,
     bad_recipe_flows_are_refused_with_a_code,
     a_cycle_is_refused_with_nothing_written,

@@ -8,6 +8,7 @@ pub mod recipe_flow;
 pub mod recipe_graph;
 pub mod recipe_process;
 pub mod scaling;
+pub mod scheduling;
 
 pub use recipe_error::RecipeError;
 pub use recipe_exchange::RecipeExchange;
@@ -15,3 +16,4 @@ pub use recipe_flow::RecipeFlow;
 pub use recipe_graph::{RecipeGraph, find_cycle};
 pub use recipe_process::RecipeProcess;
 pub use scaling::{FlowSide, Scale, ScaledFlow, ScaledProcess, ScaledRecipe, plan_from_recipe};
+pub use scheduling::{Span, schedule_back};

@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 
 use crate::action::Action;
 use crate::ids::{RecipeFlowId, RecipeProcessId, ResourceSpecificationId, UnitId};
+use crate::measurement::Duration;
 use crate::validation::RecordError;
 
 /// A broken recipe rule.
@@ -114,6 +115,17 @@ pub enum RecipeError {
         /// The scale's denominator (quantity the recipe makes).
         denominator: Decimal,
     },
+    /// A recipe process's duration cannot be counted back from the plan's due date: a
+    /// fraction of a month or year (which have no fixed length), or beyond the calendar.
+    #[error(
+        "recipe process {process} lasts {duration}, which cannot be counted back from the due date (months and years must be whole)"
+    )]
+    Unschedulable {
+        /// The recipe process.
+        process: RecipeProcessId,
+        /// Its duration.
+        duration: Duration,
+    },
 }
 
 fn id_list(ids: &[RecipeProcessId]) -> String {
@@ -155,6 +167,7 @@ impl RecipeError {
             RecipeError::SameProcess => Some("recipeOutputOf"),
             RecipeError::NonPositiveQuantity { .. } => Some("hasNumericalValue"),
             RecipeError::UnitMismatch { .. } => Some("hasUnit"),
+            RecipeError::Unschedulable { .. } => Some("hasDuration"),
             RecipeError::NoRecipe { .. }
             | RecipeError::AmbiguousSupplier { .. }
             | RecipeError::MissingQuantity { .. }
