@@ -18,14 +18,26 @@ use uuid::Uuid;
 use valueflows_model as vf;
 
 use super::agent::{Agent, AgentRelationship, AgentRelationshipRole, Organization, Person, load_agent};
+use super::agreement::Agreement;
+use super::appreciation::Appreciation;
+use super::claim::{Claim, Settlement};
+use super::commitment::Commitment;
 use super::error::{GqlError, GqlResult, gql};
+use super::fulfillment::Fulfillment;
 use super::geolocation::SpatialThing;
+use super::intent::Intent;
 use super::knowledge::{ProcessSpecification, ResourceSpecification};
 use super::loaders::{Loaders, RecordLoader, load, parse};
 use super::measurement::Unit;
 use super::observation::{EconomicEvent, EconomicResource, Process};
+use super::plan::Plan;
 use super::product_batch::ProductBatch;
+use super::proposal::{Proposal, ProposedIntent, ProposedTo};
+use super::proposal_list::ProposalList;
+use super::recipe::{RecipeExchange, RecipeFlow, RecipeProcess};
+use super::satisfaction::Satisfaction;
 use super::scalars::{DateTime, Uri};
+use super::scenario::{Scenario, ScenarioDefinition};
 use super::{Rec, app, parse_id, parse_ids, require_read};
 use crate::app::App;
 use crate::app::changes::{ChangeKind, Committed};
@@ -307,54 +319,59 @@ impl From<ChangeKind> for RecordChangeType {
     }
 }
 
-/// Any record the node stores.
-#[derive(Union, Clone)]
-pub enum LedgerRecord {
-    /// A person.
-    Person(Person),
-    /// An organization.
-    Organization(Organization),
-    /// A relationship between agents.
-    AgentRelationship(AgentRelationship),
-    /// A role agents play in relationships.
-    AgentRelationshipRole(AgentRelationshipRole),
-    /// A unit of measure.
-    Unit(Unit),
-    /// A place.
-    SpatialThing(SpatialThing),
-    /// A resource specification.
-    ResourceSpecification(ResourceSpecification),
-    /// A process specification.
-    ProcessSpecification(ProcessSpecification),
-    /// A process.
-    Process(Process),
-    /// An economic event.
-    EconomicEvent(EconomicEvent),
-    /// An economic resource.
-    EconomicResource(EconomicResource),
-    /// A lot or batch.
-    ProductBatch(ProductBatch),
+/// Declares `LedgerRecord`, the union of every record type, and the loader that turns a
+/// stored row of any kind into its member.
+macro_rules! ledger_records {
+    ($($variant:ident => $kind:ident, $doc:literal;)*) => {
+        /// Any record the node stores.
+        #[derive(Union, Clone)]
+        pub enum LedgerRecord {
+            $(#[doc = $doc] $variant($variant),)*
+        }
+
+        /// A live record in its GraphQL type, through the request's loaders; None when it
+        /// is gone.
+        async fn ledger_record(ctx: &Context<'_>, id: Uuid, of_kind: &str) -> Result<Option<LedgerRecord>, AppError> {
+            let Some(m) = load(ctx, id, &[of_kind]).await? else { return Ok(None) };
+            Ok(Some(match m.kind.as_str() {
+                $(kind::$kind => LedgerRecord::$variant($variant(parse(ctx, &m)?)),)*
+                _ => return Ok(None),
+            }))
+        }
+    };
 }
 
-/// A live record in its GraphQL type, through the request's loaders; None when it is gone
-/// or its kind has no member in `LedgerRecord`.
-async fn ledger_record(ctx: &Context<'_>, id: Uuid, of_kind: &str) -> Result<Option<LedgerRecord>, AppError> {
-    let Some(m) = load(ctx, id, &[of_kind]).await? else { return Ok(None) };
-    Ok(Some(match m.kind.as_str() {
-        kind::PERSON => LedgerRecord::Person(Person(parse(ctx, &m)?)),
-        kind::ORGANIZATION => LedgerRecord::Organization(Organization(parse(ctx, &m)?)),
-        kind::AGENT_RELATIONSHIP => LedgerRecord::AgentRelationship(AgentRelationship(parse(ctx, &m)?)),
-        kind::AGENT_RELATIONSHIP_ROLE => LedgerRecord::AgentRelationshipRole(AgentRelationshipRole(parse(ctx, &m)?)),
-        kind::UNIT => LedgerRecord::Unit(Unit(parse(ctx, &m)?)),
-        kind::SPATIAL_THING => LedgerRecord::SpatialThing(SpatialThing(parse(ctx, &m)?)),
-        kind::RESOURCE_SPECIFICATION => LedgerRecord::ResourceSpecification(ResourceSpecification(parse(ctx, &m)?)),
-        kind::PROCESS_SPECIFICATION => LedgerRecord::ProcessSpecification(ProcessSpecification(parse(ctx, &m)?)),
-        kind::PROCESS => LedgerRecord::Process(Process(parse(ctx, &m)?)),
-        kind::ECONOMIC_EVENT => LedgerRecord::EconomicEvent(EconomicEvent(parse(ctx, &m)?)),
-        kind::ECONOMIC_RESOURCE => LedgerRecord::EconomicResource(EconomicResource(parse(ctx, &m)?)),
-        kind::PRODUCT_BATCH => LedgerRecord::ProductBatch(ProductBatch(parse(ctx, &m)?)),
-        _ => return Ok(None),
-    }))
+ledger_records! {
+    Person => PERSON, "A person.";
+    Organization => ORGANIZATION, "An organization.";
+    AgentRelationship => AGENT_RELATIONSHIP, "A relationship between agents.";
+    AgentRelationshipRole => AGENT_RELATIONSHIP_ROLE, "A role agents play in relationships.";
+    Unit => UNIT, "A unit of measure.";
+    SpatialThing => SPATIAL_THING, "A place.";
+    ResourceSpecification => RESOURCE_SPECIFICATION, "A resource specification.";
+    ProcessSpecification => PROCESS_SPECIFICATION, "A process specification.";
+    Process => PROCESS, "A process.";
+    EconomicEvent => ECONOMIC_EVENT, "An economic event.";
+    EconomicResource => ECONOMIC_RESOURCE, "An economic resource.";
+    ProductBatch => PRODUCT_BATCH, "A lot or batch.";
+    Commitment => COMMITMENT, "A commitment.";
+    Intent => INTENT, "An intent.";
+    Fulfillment => FULFILLMENT, "A fulfillment of a commitment by an event.";
+    Satisfaction => SATISFACTION, "A satisfaction of an intent.";
+    Plan => PLAN, "A plan.";
+    RecipeProcess => RECIPE_PROCESS, "A process in a recipe.";
+    RecipeFlow => RECIPE_FLOW, "A flow in a recipe.";
+    RecipeExchange => RECIPE_EXCHANGE, "An exchange in a recipe.";
+    Scenario => SCENARIO, "A scenario.";
+    ScenarioDefinition => SCENARIO_DEFINITION, "A kind of scenario.";
+    Agreement => AGREEMENT, "An agreement.";
+    Proposal => PROPOSAL, "A proposal.";
+    ProposedIntent => PROPOSED_INTENT, "An intent a proposal publishes.";
+    ProposedTo => PROPOSED_TO, "An agent a proposal is made to.";
+    ProposalList => PROPOSAL_LIST, "A list of proposals.";
+    Claim => CLAIM, "A claim.";
+    Settlement => SETTLEMENT, "A settlement of a claim.";
+    Appreciation => APPRECIATION, "An appreciation.";
 }
 
 /// A committed change to one record, as `recordChanged` delivers it.

@@ -293,6 +293,37 @@ async fn committed_writes_arrive_in_order(node: &TestNode) {
     assert_ne!(seen[6]["revisionId"], seen[5]["revisionId"]);
 }
 
+/// `recordChanged` delivers every kind of record in its own GraphQL type.
+async fn record_changes_carry_every_kind(node: &TestNode) {
+    let mut changes = Client::ready(node, json!({})).await;
+    changes
+        .subscribe(
+            "c",
+            "subscription { recordChanged(kinds: [\"Plan\", \"ProcessSpecification\"]) { kind change
+               record { __typename ... on Plan { name } ... on ProcessSpecification { name } } } }",
+            json!({}),
+        )
+        .await;
+    let plan = |name: &'static str| async move {
+        let v =
+            node.ok("mutation($n: String!) { createPlan(plan: {name: $n}) { plan { id } } }", json!({"n": name})).await;
+        v["createPlan"]["plan"]["id"].as_str().expect("id").to_owned()
+    };
+    changes.wait_live("c", || plan("poke")).await;
+    plan("fence").await;
+    changes.skip_to("c", "fence").await;
+    plan("Six pumps").await;
+    node.ok("mutation { createProcessSpecification(processSpecification: {name: \"Cutting\"}) { processSpecification { id } } }", json!({}))
+        .await;
+    let p = changes.next_of("c").await;
+    assert_eq!(
+        p["data"]["recordChanged"],
+        json!({"kind": "Plan", "change": "CREATED", "record": {"__typename": "Plan", "name": "Six pumps"}})
+    );
+    let p = changes.next_of("c").await;
+    assert_eq!(p["data"]["recordChanged"]["record"], json!({"__typename": "ProcessSpecification", "name": "Cutting"}));
+}
+
 /// A resource subscriber hears of the events that change it, with its new quantities.
 async fn a_resource_subscriber_sees_its_quantities_change(node: &TestNode) {
     let shop = shop(node).await;
@@ -645,6 +676,7 @@ async fn shutdown_completes_subscriptions(node: &TestNode) {
 
 crate::on_both!(
     committed_writes_arrive_in_order,
+    record_changes_carry_every_kind,
     a_resource_subscriber_sees_its_quantities_change,
     filtered_subscriptions_get_only_matching_events,
     closed_reads_need_a_token_to_subscribe,
