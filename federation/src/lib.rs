@@ -17,6 +17,8 @@
 //! - [`op_id`]: [`OpId`], the lowercase-hex SHA-256 content address of an op.
 //! - [`op`]: [`RecordRevision`], [`UnsignedOp`], [`Op`], [`Proof`], [`OpLimits`], [`OpError`].
 //! - [`chain`]: [`check_chain`] and [`ChainError`] for per-origin hash chains.
+//! - [`protocol`]: the `vfsync/1` documents and [`protocol::check_page`], run on every page received.
+//! - [`peer_token`]: the short-lived EdDSA JWT a node signs to call a peer.
 
 #![warn(missing_docs)]
 
@@ -26,6 +28,8 @@ pub mod identity;
 pub mod json_guard;
 pub mod op;
 pub mod op_id;
+pub mod peer_token;
+pub mod protocol;
 
 pub use chain::{ChainError, PrevRef, check_chain};
 pub use identity::{Did, DidError, KeyError, NodeKey, SignatureError, verify_signature};

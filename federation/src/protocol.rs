@@ -1,0 +1,263 @@
+//! The `vfsync/1` replication protocol: the documents nodes exchange over HTTP, and the
+//! checks a receiver runs on a page of ops before it stores any of them. See `PROTOCOL.md`.
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use crate::chain::{ChainError, check_chain};
+use crate::identity::Did;
+use crate::op::{Op, OpError, OpLimits};
+use crate::op_id::OpId;
+
+/// The protocol name and version this crate speaks.
+pub const PROTOCOL: &str = "vfsync/1";
+/// Most ops a page may hold.
+pub const MAX_PAGE_OPS: u64 = 1000;
+/// Most bytes of op JSON a server puts in one page (a single larger op still goes alone).
+pub const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
+/// Most bytes a `notify` body may have.
+pub const MAX_NOTIFY_BYTES: usize = 1024;
+
+/// `GET /.well-known/vf-node`: who a node is and where its endpoints are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NodeInfo {
+    /// The node's `did:key` (its feed's origin).
+    pub did: String,
+    /// Its ed25519 public key, base64url without padding (also inside the DID).
+    pub public_key: String,
+    /// Protocol versions it speaks, such as `vfsync/1`.
+    pub protocols: Vec<String>,
+    /// Its display name, if configured.
+    pub name: Option<String>,
+    /// Paths of its endpoints, relative to its base URL.
+    pub endpoints: Endpoints,
+}
+
+/// Endpoint paths of a node.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Endpoints {
+    /// `GET`: the feeds held ([`Heads`]).
+    pub heads: String,
+    /// `GET`, with `{origin}` to fill in: a feed's ops ([`OpsPage`]).
+    pub ops: String,
+    /// `POST`: a wake-up hint ([`Notify`]).
+    pub notify: String,
+    /// The GraphQL API.
+    pub graphql: String,
+}
+
+impl Endpoints {
+    /// The paths of this implementation.
+    pub fn standard() -> Endpoints {
+        Endpoints {
+            heads: "/vfsync/v1/heads".to_owned(),
+            ops: "/vfsync/v1/feeds/{origin}/ops".to_owned(),
+            notify: "/vfsync/v1/notify".to_owned(),
+            graphql: "/graphql".to_owned(),
+        }
+    }
+}
+
+/// One feed a node holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FeedHead {
+    /// The feed's origin.
+    pub origin: String,
+    /// The highest contiguous seq held.
+    pub seq: u64,
+    /// The id of the op at that seq.
+    pub head: String,
+}
+
+/// `GET /vfsync/v1/heads`: every feed the node holds and may show the caller.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Heads {
+    /// The feeds, in origin order.
+    pub feeds: Vec<FeedHead>,
+    /// The digest of the node's derived state for those feeds (lowercase hex SHA-256).
+    pub digest: String,
+}
+
+/// `GET /vfsync/v1/feeds/{origin}/ops?after=N&limit=L`: ops `N+1`, `N+2`... in seq order.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpsPage {
+    /// The feed's origin.
+    pub origin: String,
+    /// The ops, each exactly as its origin signed and serialized it.
+    pub ops: Vec<Box<RawValue>>,
+    /// True when the server holds more ops after the last one.
+    pub more: bool,
+}
+
+/// `POST /vfsync/v1/notify`: "I (or a feed I hold) have new ops". Only a hint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Notify {
+    /// The feed that grew.
+    pub origin: String,
+    /// Its new head seq.
+    pub seq: u64,
+}
+
+/// The last op a receiver holds of a feed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Cursor {
+    /// Its seq (0 for an empty feed).
+    pub seq: u64,
+    /// Its id (None for an empty feed).
+    pub head: Option<OpId>,
+}
+
+/// Why a page was refused. Ops before the failing one are still good (`verified`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PageError {
+    /// An op is malformed, too large or badly signed.
+    #[error("op {index} of the page: {error}")]
+    Op {
+        /// Its position in the page.
+        index: usize,
+        /// What is wrong with it.
+        error: OpError,
+    },
+    /// An op of another origin than the feed asked for.
+    #[error("op {index} of the page is from {got}, not from the feed asked for")]
+    WrongOrigin {
+        /// Its position in the page.
+        index: usize,
+        /// The origin it names.
+        got: String,
+    },
+    /// The op does not continue the feed: a gap, a stale op, or a different `prev`.
+    #[error("op {index} of the page does not continue the feed: {error}")]
+    Chain {
+        /// Its position in the page.
+        index: usize,
+        /// How the chain breaks.
+        error: ChainError,
+    },
+}
+
+impl PageError {
+    /// A stable code for logs and health reports.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PageError::Op { error, .. } => error.code(),
+            PageError::WrongOrigin { .. } => "wrong_origin",
+            PageError::Chain { error, .. } => error.code(),
+        }
+    }
+}
+
+/// A page's ops that verified, in order, and what stopped the check (if anything).
+#[derive(Debug)]
+pub struct CheckedPage {
+    /// The verified ops with their recomputed ids, each continuing the one before.
+    pub verified: Vec<(Op, OpId, String)>,
+    /// Why the rest of the page was not accepted.
+    pub error: Option<PageError>,
+}
+
+/// Checks a page of `origin`'s ops against the receiver's `cursor`: each op is parsed under
+/// `limits`, must be from `origin`, must verify (id recomputed, signature by the origin) and
+/// must continue the chain. Stops at the first op that fails; the ops before it stand.
+/// Each verified op comes with its wire JSON, to be stored as received.
+pub fn check_page(origin: &Did, cursor: &Cursor, ops: &[Box<RawValue>], limits: &OpLimits) -> CheckedPage {
+    let mut verified: Vec<(Op, OpId, String)> = Vec::with_capacity(ops.len());
+    let mut last = cursor.head.clone().map(|h| (cursor.seq, h));
+    for (index, raw) in ops.iter().enumerate() {
+        let text = raw.get();
+        let result = Op::from_json(text, limits).map_err(|error| PageError::Op { index, error }).and_then(|op| {
+            if op.unsigned.origin != *origin {
+                return Err(PageError::WrongOrigin { index, got: op.unsigned.origin.to_string() });
+            }
+            let id = op.verify().map_err(|error| PageError::Op { index, error })?;
+            check_chain(last.as_ref().map(|(s, h)| (*s, h)), &op, &id)
+                .map_err(|error| PageError::Chain { index, error })?;
+            Ok((op, id))
+        });
+        match result {
+            Ok((op, id)) => {
+                last = Some((op.unsigned.seq, id.clone()));
+                verified.push((op, id, text.to_owned()));
+            }
+            Err(e) => return CheckedPage { verified, error: Some(e) },
+        }
+    }
+    CheckedPage { verified, error: None }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::identity::NodeKey;
+    use crate::op::{OP_VERSION, UnsignedOp};
+
+    fn chain(key: &NodeKey, n: u64, time: &str) -> Vec<(Op, OpId)> {
+        let mut out: Vec<(Op, OpId)> = Vec::new();
+        for seq in 1..=n {
+            let op = UnsignedOp {
+                v: OP_VERSION,
+                origin: key.did(),
+                seq,
+                prev: out.last().map(|(_, id)| id.clone()),
+                time: time.to_owned(),
+                author: None,
+                records: Vec::new(),
+            }
+            .sign(key)
+            .expect("sign");
+            let id = op.id().expect("id");
+            out.push((op, id));
+        }
+        out
+    }
+
+    const T1: &str = "2026-01-01T00:00:00Z";
+    const T2: &str = "2026-01-02T00:00:00Z";
+
+    fn raw(ops: &[(Op, OpId)]) -> Vec<Box<RawValue>> {
+        ops.iter().map(|(op, _)| RawValue::from_string(op.to_json().expect("json")).expect("raw")).collect()
+    }
+
+    #[test]
+    fn a_page_continuing_the_cursor_verifies() {
+        let key = NodeKey::generate();
+        let ops = chain(&key, 5, T1);
+        let cursor = Cursor { seq: 2, head: Some(ops[1].1.clone()) };
+        let page = check_page(&key.did(), &cursor, &raw(&ops[2..]), &OpLimits::default());
+        assert!(page.error.is_none(), "{:?}", page.error);
+        assert_eq!(page.verified.iter().map(|(o, _, _)| o.unsigned.seq).collect::<Vec<_>>(), vec![3, 4, 5]);
+    }
+
+    #[test]
+    fn a_gap_another_origin_or_a_forged_op_stops_the_page() {
+        let key = NodeKey::generate();
+        let ops = chain(&key, 4, T1);
+        let empty = Cursor::default();
+        // A gap: op 3 right after op 1.
+        let gapped = [ops[0].clone(), ops[2].clone()];
+        let page = check_page(&key.did(), &empty, &raw(&gapped), &OpLimits::default());
+        assert_eq!(page.verified.len(), 1);
+        assert_eq!(page.error.as_ref().map(PageError::code), Some("CHAIN_GAP"));
+        // Another origin's op in this feed's page.
+        let other = NodeKey::generate();
+        let page = check_page(&other.did(), &empty, &raw(&ops), &OpLimits::default());
+        assert!(matches!(page.error, Some(PageError::WrongOrigin { index: 0, .. })));
+        // A changed record list under the original signature.
+        let mut forged = ops[0].0.clone();
+        forged.unsigned.author = Some("someone else".to_owned());
+        let page = check_page(&key.did(), &empty, &raw(&[(forged, ops[0].1.clone())]), &OpLimits::default());
+        assert!(matches!(page.error, Some(PageError::Op { index: 0, .. })), "{:?}", page.error);
+        // A different op at the cursor's next seq: a fork of the feed.
+        let fork = chain(&key, 2, T2);
+        let cursor = Cursor { seq: 1, head: Some(ops[0].1.clone()) };
+        let page = check_page(&key.did(), &cursor, &raw(&fork[1..]), &OpLimits::default());
+        assert!(page.verified.is_empty());
+        assert_eq!(page.error.as_ref().map(PageError::code), Some("CHAIN_MISMATCH"));
+    }
+}
