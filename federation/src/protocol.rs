@@ -78,8 +78,9 @@ pub struct FeedHead {
 pub struct Heads {
     /// The feeds, in origin order.
     pub feeds: Vec<FeedHead>,
-    /// The digest of the node's derived state for those feeds (lowercase hex SHA-256).
-    pub digest: String,
+    /// The digest of the node's derived state for those feeds (lowercase hex SHA-256);
+    /// null from a node that does not compute one yet.
+    pub digest: Option<String>,
 }
 
 /// `GET /vfsync/v1/feeds/{origin}/ops?after=N&limit=L`: ops `N+1`, `N+2`... in seq order.

@@ -1,4 +1,4 @@
-//! The `vf-node` command line: `init`, `serve`, `token`, `schema`, `rebuild`.
+//! The `vf-node` command line: `init`, `id`, `serve`, `token`, `schema`, `rebuild`.
 
 use std::path::PathBuf;
 
@@ -28,6 +28,12 @@ enum Command {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Print the node's DID (creating its key on first use), to give to peers that follow it.
+    Id {
+        /// Data directory (where the key is).
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+    },
     /// Run the node (initialising it first if needed).
     Serve {
         #[command(flatten)]
@@ -38,6 +44,12 @@ enum Command {
         /// Name of the node's Organization agent, used on first start.
         #[arg(long)]
         name: Option<String>,
+        /// Base URL of a peer to pull feeds from (repeatable; added to `federation.peers`).
+        #[arg(long = "peer", value_name = "URL")]
+        peers: Vec<String>,
+        /// DID of an origin whose feed to accept (repeatable; added to `federation.follow`).
+        #[arg(long = "follow", value_name = "DID")]
+        follow: Vec<String>,
     },
     /// Print a bearer token signed by the node.
     Token {
@@ -136,8 +148,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             println!("{}", app.did());
             Ok(0)
         }
-        Command::Serve { common, listen, name } => {
+        Command::Id { data_dir } => {
+            let dir = data_dir
+                .or_else(|| std::env::var_os("VF_DATA_DIR").map(PathBuf::from))
+                .unwrap_or_else(|| Config::default().data_dir);
+            std::fs::create_dir_all(&dir).with_context(|| format!("cannot create data directory {}", dir.display()))?;
+            println!("{}", crate::app::load_or_create_key(&dir)?.did());
+            Ok(0)
+        }
+        Command::Serve { common, listen, name, peers, follow } => {
             let mut cfg = common.config()?;
+            cfg.federation.peers.extend(peers);
+            cfg.federation.follow.extend(follow);
             if let Some(l) = listen {
                 cfg.listen = l;
             }

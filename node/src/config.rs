@@ -25,6 +25,39 @@ pub struct Config {
     pub api: ApiConfig,
     /// Logging.
     pub log: LogConfig,
+    /// Replication with peer nodes.
+    pub federation: FederationConfig,
+}
+
+/// Replication with peer nodes: where to pull from, whose records to accept.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct FederationConfig {
+    /// Base URLs of the peers to pull from (`http://10.0.0.2:8080`).
+    pub peers: Vec<String>,
+    /// Origins (`did:key`s) whose feeds this node accepts; every other origin is ignored.
+    pub follow: Vec<String>,
+    /// Seconds between sync rounds with a peer when nothing wakes the node earlier (jittered).
+    pub interval_secs: u64,
+    /// Ops asked for per page.
+    pub page_ops: u64,
+    /// Seconds a peer request may take.
+    pub request_timeout_secs: u64,
+    /// Longest wait between retries of a failing peer, in seconds.
+    pub max_backoff_secs: u64,
+}
+
+impl Default for FederationConfig {
+    fn default() -> Self {
+        FederationConfig {
+            peers: Vec::new(),
+            follow: Vec::new(),
+            interval_secs: 30,
+            page_ops: 500,
+            request_timeout_secs: 20,
+            max_backoff_secs: 300,
+        }
+    }
 }
 
 /// Storage tuning.
@@ -115,6 +148,7 @@ impl Default for Config {
             auth: AuthConfig::default(),
             api: ApiConfig::default(),
             log: LogConfig::default(),
+            federation: FederationConfig::default(),
         }
     }
 }

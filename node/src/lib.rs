@@ -9,6 +9,7 @@
 //! - [`graphql`]: the vf-graphql schema, one file per ValueFlows module.
 //! - [`auth`]: EdDSA bearer tokens and scopes.
 //! - [`http`]: axum routes (`/graphql`, with subscriptions over WebSocket, `/health`, `/ready`).
+//! - [`sync`]: replication with peer nodes over `vfsync/1` (serving feeds, pulling them).
 //! - [`node`]: `Node::build(config)` then `node.serve(listener, shutdown)`.
 //! - [`cli`]: the `vf-node` command line.
 //! - [`error`]: the request-path error and its stable codes.
@@ -22,6 +23,7 @@ pub mod graphql;
 pub mod http;
 pub mod node;
 pub mod store;
+pub mod sync;
 pub mod telemetry;
 
 pub use config::Config;

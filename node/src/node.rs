@@ -9,6 +9,7 @@ use crate::app::App;
 use crate::config::Config;
 use crate::graphql::subscription::Subscriptions;
 use crate::graphql::{self, VfSchema};
+use crate::sync::Sync;
 
 /// How long WebSocket connections get, at shutdown, to deliver what they hold and close.
 const WS_CLOSE_GRACE: Duration = Duration::from_secs(5);
@@ -20,6 +21,7 @@ pub struct Node {
     schema: VfSchema,
     ws_schema: VfSchema,
     subscriptions: Subscriptions,
+    sync: Sync,
 }
 
 impl Node {
@@ -29,7 +31,8 @@ impl Node {
         let schema = graphql::schema(Some(app.clone()));
         let subscriptions = Subscriptions::new(&app.config().api);
         let ws_schema = graphql::ws_schema(app.clone(), subscriptions.clone());
-        Ok(Node { app, schema, ws_schema, subscriptions })
+        let sync = Sync::new(app.clone())?;
+        Ok(Node { app, schema, ws_schema, subscriptions, sync })
     }
 
     /// The application core (for tools and tests).
@@ -42,9 +45,14 @@ impl Node {
         &self.schema
     }
 
-    /// The HTTP routes.
+    /// The replication service (peer health, for tools and tests).
+    pub fn sync(&self) -> &Sync {
+        &self.sync
+    }
+
+    /// The HTTP routes: the API and the replication protocol.
     pub fn router(&self) -> axum::Router {
-        crate::http::router(self.app.clone(), self.schema.clone(), self.ws_schema.clone())
+        crate::http::router(self.app.clone(), self.schema.clone(), self.ws_schema.clone()).merge(self.sync.router())
     }
 
     /// Serves on `listener` until `shutdown` resolves, then lets in-flight requests (and
@@ -56,8 +64,11 @@ impl Node {
     ) -> anyhow::Result<()> {
         let router = self.router();
         let subscriptions = self.subscriptions.clone();
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        self.sync.start(stopped);
         let stopping = async move {
             shutdown.await;
+            let _ = stop.send(true);
             subscriptions.close();
         };
         axum::serve(listener, router).with_graceful_shutdown(stopping).await?;

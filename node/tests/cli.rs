@@ -571,6 +571,25 @@ fn serve_initialises_a_fresh_data_dir_with_the_did_that_init_then_reports() {
 }
 
 #[test]
+fn id_prints_the_did_that_init_then_reports() {
+    let dir = DataDir::new();
+    let id = vf_node(&["id", "--data-dir", dir.arg()]).expect_success("id");
+    let did = id.stdout.trim().to_owned();
+    assert_is_did_key(&did);
+    assert_eq!(dir.init(None).did, did, "the key `id` made is the node's key");
+}
+
+#[test]
+fn serve_refuses_a_peer_that_is_no_url_and_a_follow_that_is_no_did() {
+    let dir = DataDir::new();
+    let out = vf_node(&["serve", "--data-dir", dir.arg(), "--listen", "127.0.0.1:0", "--peer", "not a url"]);
+    out.expect_refusal("federation.peers");
+    let out =
+        vf_node(&["serve", "--data-dir", dir.arg(), "--listen", "127.0.0.1:0", "--follow", "did:web:example.org"]);
+    out.expect_refusal("federation.follow");
+}
+
+#[test]
 fn serve_refuses_an_unparseable_listen_address() {
     let dir = DataDir::new();
     let out = vf_node(&["serve", "--data-dir", dir.arg(), "--listen", "not-an-address"]);

@@ -16,7 +16,7 @@ use valueflows_node::auth::Scope;
 use valueflows_node::{Config, Node};
 
 /// Which database a test node uses.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     /// A SQLite file in the node's temporary data directory.
     Sqlite,

@@ -845,3 +845,49 @@ fn nul_field(v: &serde_json::Value, path: &str) -> Option<String> {
         _ => None,
     }
 }
+
+/// The draft of a record received from another node: `body` parsed as the type of `kind`
+/// and checked by the same rules as a local write. Refused: an unknown kind, a body that is
+/// not that kind's, or one that breaks its rules.
+pub fn draft_from_json(of_kind: &str, body: serde_json::Value) -> Result<Draft, AppError> {
+    fn of<T: Record>(body: serde_json::Value) -> Result<Draft, AppError> {
+        let rec: T = serde_json::from_value(body).map_err(|e| AppError::invalid("body", e.to_string()))?;
+        Draft::of(&rec)
+    }
+    let draft = match of_kind {
+        kind::PERSON | kind::ORGANIZATION => of::<vf::Agent>(body)?,
+        kind::AGENT_RELATIONSHIP => of::<vf::AgentRelationship>(body)?,
+        kind::AGENT_RELATIONSHIP_ROLE => of::<vf::AgentRelationshipRole>(body)?,
+        kind::UNIT => of::<vf::Unit>(body)?,
+        kind::SPATIAL_THING => of::<vf::SpatialThing>(body)?,
+        kind::RESOURCE_SPECIFICATION => of::<vf::ResourceSpecification>(body)?,
+        kind::PROCESS_SPECIFICATION => of::<vf::ProcessSpecification>(body)?,
+        kind::PROCESS => of::<vf::Process>(body)?,
+        kind::ECONOMIC_EVENT => of::<vf::EconomicEvent>(body)?,
+        kind::ECONOMIC_RESOURCE => of::<vf::EconomicResource>(body)?,
+        kind::PRODUCT_BATCH => of::<vf::ProductBatch>(body)?,
+        kind::COMMITMENT => of::<vf::Commitment>(body)?,
+        kind::INTENT => of::<vf::Intent>(body)?,
+        kind::FULFILLMENT => of::<vf::Fulfillment>(body)?,
+        kind::SATISFACTION => of::<vf::Satisfaction>(body)?,
+        kind::PLAN => of::<vf::Plan>(body)?,
+        kind::RECIPE_PROCESS => of::<vf::RecipeProcess>(body)?,
+        kind::RECIPE_FLOW => of::<vf::RecipeFlow>(body)?,
+        kind::RECIPE_EXCHANGE => of::<vf::RecipeExchange>(body)?,
+        kind::SCENARIO => of::<vf::Scenario>(body)?,
+        kind::SCENARIO_DEFINITION => of::<vf::ScenarioDefinition>(body)?,
+        kind::AGREEMENT => of::<vf::Agreement>(body)?,
+        kind::PROPOSAL => of::<vf::Proposal>(body)?,
+        kind::PROPOSED_INTENT => of::<vf::ProposedIntent>(body)?,
+        kind::PROPOSED_TO => of::<vf::ProposedTo>(body)?,
+        kind::PROPOSAL_LIST => of::<vf::ProposalList>(body)?,
+        kind::CLAIM => of::<vf::Claim>(body)?,
+        kind::SETTLEMENT => of::<vf::Settlement>(body)?,
+        kind::APPRECIATION => of::<vf::Appreciation>(body)?,
+        other => return Err(AppError::invalid("kind", format!("unknown record kind `{other}`"))),
+    };
+    if draft.kind != of_kind {
+        return Err(AppError::invalid("kind", format!("the body is a {}, not a {of_kind}", draft.kind)));
+    }
+    Ok(draft)
+}

@@ -10,6 +10,7 @@ pub mod observation;
 pub mod planning;
 pub mod proposal;
 pub mod recipe;
+pub mod remote;
 pub mod scenario;
 pub mod write_set;
 pub mod writer;
@@ -43,6 +44,7 @@ pub struct App {
 struct Inner {
     store: Store,
     did: Did,
+    key: Arc<NodeKey>,
     authority: Authority,
     writer: Writer,
     self_agent: vf::AgentId,
@@ -128,7 +130,7 @@ impl App {
         };
         let did = key.did();
         let authority = Authority::new(&key)?;
-        Ok(App { inner: Arc::new(Inner { store, did, authority, writer, self_agent, config, cache, changes }) })
+        Ok(App { inner: Arc::new(Inner { store, did, key, authority, writer, self_agent, config, cache, changes }) })
     }
 
     /// The node's configuration.
@@ -139,6 +141,11 @@ impl App {
     /// The node's DID.
     pub fn did(&self) -> &Did {
         &self.inner.did
+    }
+
+    /// The node's signing key (its feed's and its peer requests').
+    pub fn key(&self) -> &NodeKey {
+        &self.inner.key
     }
 
     /// The node's own Organization agent.
@@ -224,6 +231,12 @@ impl App {
         author: vf::AgentId,
     ) -> Result<Vec<record::Model>, AppError> {
         Ok(self.inner.writer.submit(Command::PlanFromRecipe(Box::new(input)), author).await?.rows)
+    }
+
+    /// Stores verified ops of a peer's feed (see [`remote::apply`]); returns the feed's
+    /// seq after them.
+    pub async fn apply_remote(&self, ops: remote::RemoteOps) -> Result<i64, AppError> {
+        Ok(self.inner.writer.submit(Command::ApplyRemote(Box::new(ops)), self.self_agent()).await?.seq)
     }
 
     /// Recomputes all derived state from the records; stores it when `apply`.

@@ -50,6 +50,9 @@ pub enum Command {
     RecordEvent(Box<super::observation::EventInput>),
     /// Create a plan, its processes and commitments from a recipe.
     PlanFromRecipe(Box<super::recipe::PlanFromRecipe>),
+    /// Store verified ops of another origin's feed (or of this node's own, restored from
+    /// peers) with their records, and fold them into derived state. Adds no op of its own.
+    ApplyRemote(Box<super::remote::RemoteOps>),
 }
 
 impl Command {
@@ -76,6 +79,8 @@ impl Command {
             Command::RecordEvent(_) => false,
             // It reads the recipe through the index.
             Command::PlanFromRecipe(_) => true,
+            // It folds through the index, and may extend this node's own feed.
+            Command::ApplyRemote(_) => true,
         }
     }
 }
@@ -89,6 +94,7 @@ impl Command {
             Command::Delete { .. } => "delete",
             Command::RecordEvent(_) => "record event",
             Command::PlanFromRecipe(_) => "plan from recipe",
+            Command::ApplyRemote(_) => "apply remote ops",
         }
     }
 
@@ -116,7 +122,7 @@ impl Command {
                         .map(|u| u.uuid()),
                 );
             }
-            Command::Update { .. } | Command::Delete { .. } | Command::PlanFromRecipe(_) => {}
+            Command::Update { .. } | Command::Delete { .. } | Command::PlanFromRecipe(_) | Command::ApplyRemote(_) => {}
         }
     }
 }
@@ -372,6 +378,9 @@ async fn run_job(
         staged.merge(set);
         return Ok(out);
     }
+    if let Command::ApplyRemote(remote) = cmd {
+        return apply_remote(txn, origin, head, cache, *remote, author).await;
+    }
     // A barrier (the batch so far is already flushed): run in a savepoint.
     let sp = txn.begin().await?;
     let empty = WriteSet::default();
@@ -398,6 +407,67 @@ async fn run_job(
             Err(e)
         }
     }
+}
+
+/// Stores remote ops in a savepoint of their own (the batch before is already flushed).
+/// When they extend this node's own feed (restored from peers), the head moves with them.
+async fn apply_remote(
+    txn: &DatabaseTransaction,
+    origin: &str,
+    head: &mut Head,
+    cache: &mut ReadCache,
+    remote: super::remote::RemoteOps,
+    author: vf::AgentId,
+) -> Result<Outcome, AppError> {
+    let sp = txn.begin().await?;
+    let empty = WriteSet::default();
+    let own = remote.origin == origin;
+    let result = async {
+        let mut ctx = WriteCtx::new(&sp, &empty, cache, origin, author, 0);
+        let seq = super::remote::apply(&mut ctx, remote).await?;
+        let mut set = std::mem::take(&mut ctx.job);
+        set.flush(&sp).await?;
+        let mut states = std::mem::take(&mut ctx.states);
+        states.sort();
+        states.dedup();
+        let notice =
+            Committed { seq, time: ctx.now.clone(), author: None, records: std::mem::take(&mut ctx.changes), states };
+        Ok::<_, AppError>(Outcome { rows: std::mem::take(&mut ctx.rows), seq, notice })
+    }
+    .await;
+    *cache = ReadCache::default();
+    match result {
+        Ok(out) => {
+            sp.commit().await?;
+            if own {
+                *head = self::head(txn, origin).await?;
+            }
+            Ok(out)
+        }
+        Err(e) => {
+            sp.rollback().await?;
+            Err(e)
+        }
+    }
+}
+
+/// Where a revision of a record homed at another origin comes from.
+#[derive(Clone, Debug)]
+pub struct Foreign {
+    /// The record's home origin.
+    pub origin: String,
+    /// The op's seq in that origin's feed.
+    pub seq: i64,
+    /// The revision id the origin gave it.
+    pub revision_id: Uuid,
+    /// The op's time.
+    pub time: String,
+    /// The agent the op names.
+    pub author: Option<Uuid>,
+    /// When the record was first written (its first revision's time).
+    pub created_at: String,
+    /// A retraction.
+    pub retracted: bool,
 }
 
 /// The state of one command's write: where to read, what it has staged so far.
@@ -450,6 +520,7 @@ impl<'a> WriteCtx<'a> {
             Command::Delete { kinds, target } => vec![self.delete(kinds, target).await?],
             Command::RecordEvent(input) => super::observation::record_event(self, *input).await?,
             Command::PlanFromRecipe(input) => super::recipe::plan_from_recipe(self, *input).await?,
+            Command::ApplyRemote(_) => return Err(AppError::Internal("remote ops are applied apart".to_owned())),
         })
     }
 
@@ -615,6 +686,49 @@ impl<'a> WriteCtx<'a> {
             retracted,
             body: draft.body,
         });
+        Ok(draft.id)
+    }
+
+    /// Stages an op received from a peer, exactly as its origin signed it.
+    pub fn put_foreign_op(&mut self, row: op::Model) {
+        self.job.push_op(row);
+    }
+
+    /// Stages a revision of a record as its home origin wrote it: same revision id, same
+    /// body, its origin and place in that origin's feed.
+    pub fn put_foreign(&mut self, draft: Draft, from: Foreign) -> Result<Uuid, AppError> {
+        let change = match (from.retracted, from.created_at == from.time) {
+            (true, _) => ChangeKind::Deleted,
+            (false, true) => ChangeKind::Created,
+            (false, false) => ChangeKind::Updated,
+        };
+        self.changes.push(RecordChange { kind: draft.kind, id: draft.id, revision_id: from.revision_id, change });
+        let body = serde_json::to_string(&draft.body)?;
+        let row = record::Model {
+            id: draft.id,
+            kind: draft.kind.to_owned(),
+            revision_id: from.revision_id,
+            origin: from.origin.clone(),
+            body: body.clone(),
+            created_at: from.created_at,
+            updated_at: from.time.clone(),
+            author: from.author,
+            deleted: from.retracted,
+        };
+        let revision = record_revision::Model {
+            revision_id: from.revision_id,
+            record_id: draft.id,
+            kind: draft.kind.to_owned(),
+            body,
+            time: from.time,
+            author: from.author,
+            retracted: from.retracted,
+            origin: from.origin,
+            seq: from.seq,
+        };
+        self.rows.push(row.clone());
+        self.job.put_record(row, revision);
+        self.job.replace_index(draft.id, if from.retracted { Vec::new() } else { draft.index });
         Ok(draft.id)
     }
 

@@ -30,3 +30,20 @@ pub async fn range<C: ConnectionTrait>(db: &C, origin: &str, after: i64, limit: 
 pub async fn len<C: ConnectionTrait>(db: &C, origin: &str) -> Result<u64, DbErr> {
     op::Entity::find().filter(op::Column::Origin.eq(origin)).count(db).await
 }
+
+/// The head of every feed held: `(origin, seq, op id)`, in origin order. Feeds are stored
+/// gap-free, so the highest seq is the highest contiguous one.
+pub async fn heads<C: ConnectionTrait>(db: &C) -> Result<Vec<(String, i64, String)>, DbErr> {
+    use sea_orm::{FromQueryResult, Statement};
+    #[derive(FromQueryResult)]
+    struct Row {
+        origin: String,
+        seq: i64,
+        op_id: String,
+    }
+    let sql = "SELECT o.origin, o.seq, o.op_id FROM op o \
+               JOIN (SELECT origin, MAX(seq) AS top FROM op GROUP BY origin) h \
+               ON o.origin = h.origin AND o.seq = h.top ORDER BY o.origin";
+    let rows = Row::find_by_statement(Statement::from_string(db.get_database_backend(), sql)).all(db).await?;
+    Ok(rows.into_iter().map(|r| (r.origin, r.seq, r.op_id)).collect())
+}

@@ -5,6 +5,7 @@ mod bad_input;
 mod clients;
 mod concurrency;
 mod exchange;
+mod federation;
 mod flow;
 mod history;
 mod http;

@@ -436,7 +436,7 @@ async fn filtered_subscriptions_get_only_matching_events(node: &TestNode) {
 /// connection. The older graphql-ws protocol works the same way.
 async fn closed_reads_need_a_token_to_subscribe(node: &TestNode) {
     let closed =
-        TestNode::spawn(node.backend.clone(), |c| c.auth.open_reads = false).await.expect("node with closed reads");
+        TestNode::spawn(node.backend, |c| c.auth.open_reads = false).await.expect("node with closed reads");
     let shop = shop(&closed).await;
     let (_, r) = record(&closed, raise(&shop, None, "1", "r"), Some(json!({"name": "R"}))).await;
     let r = r.expect("resource");
@@ -513,7 +513,7 @@ async fn closed_reads_need_a_token_to_subscribe(node: &TestNode) {
 /// A connection and the node hold a limited number of subscriptions; past either limit a
 /// subscription is refused with `LIMIT`, and a place frees up when one completes.
 async fn subscriptions_are_limited(node: &TestNode) {
-    let limited = TestNode::spawn(node.backend.clone(), |c| {
+    let limited = TestNode::spawn(node.backend, |c| {
         c.api.max_subscriptions_per_connection = 2;
         c.api.max_subscriptions = 3;
     })
@@ -572,7 +572,7 @@ async fn a_client_that_does_not_read_does_not_stall_writes(node: &TestNode) {
     const WRITES: usize = 200;
     // Room for a few batches of the 8 concurrent writers below: a reading subscriber keeps
     // up, one that does not read falls behind.
-    let slow_node = TestNode::spawn(node.backend.clone(), |c| c.api.subscription_buffer = 64).await.expect("node");
+    let slow_node = TestNode::spawn(node.backend, |c| c.api.subscription_buffer = 64).await.expect("node");
     let node = &slow_node;
     let shop = shop(node).await;
     let (_, r) = record(node, raise(&shop, None, "1", "r"), Some(json!({"name": "R"}))).await;
@@ -647,7 +647,7 @@ async fn a_client_that_does_not_read_does_not_stall_writes(node: &TestNode) {
 /// At shutdown every open subscription completes and the connection closes; the node
 /// stops promptly.
 async fn shutdown_completes_subscriptions(node: &TestNode) {
-    let stopping = TestNode::spawn(node.backend.clone(), |_| {}).await.expect("node");
+    let stopping = TestNode::spawn(node.backend, |_| {}).await.expect("node");
     let mut c = Client::ready(&stopping, json!({})).await;
     c.subscribe("one", "subscription { recordChanged { id } }", json!({})).await;
     c.subscribe("two", "subscription { economicEventCreated { id } }", json!({})).await;

@@ -316,7 +316,7 @@ async fn provenance_of_a_pump(node: &TestNode) {
     assert_eq!(trace.last().expect("last")["action"]["id"], "raise");
 
     // A node whose cap is smaller than the flow refuses with LIMIT.
-    let capped = TestNode::spawn(node.backend.clone(), |c| c.api.max_trace_items = 3).await.expect("capped node");
+    let capped = TestNode::spawn(node.backend, |c| c.api.max_trace_items = 3).await.expect("capped node");
     let small = shop_chain_start(&capped).await;
     let body = capped
         .gql(
