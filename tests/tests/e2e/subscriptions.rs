@@ -435,8 +435,7 @@ async fn filtered_subscriptions_get_only_matching_events(node: &TestNode) {
 /// upgrade's `Authorization` header. Without one it is refused; a bad one ends the
 /// connection. The older graphql-ws protocol works the same way.
 async fn closed_reads_need_a_token_to_subscribe(node: &TestNode) {
-    let closed =
-        TestNode::spawn(node.backend, |c| c.auth.open_reads = false).await.expect("node with closed reads");
+    let closed = TestNode::spawn(node.backend, |c| c.auth.open_reads = false).await.expect("node with closed reads");
     let shop = shop(&closed).await;
     let (_, r) = record(&closed, raise(&shop, None, "1", "r"), Some(json!({"name": "R"}))).await;
     let r = r.expect("resource");
