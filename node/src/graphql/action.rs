@@ -4,6 +4,7 @@ use async_graphql::{Context, ID, Object};
 use valueflows_model as vf;
 
 use super::error::GqlResult;
+use crate::error::AppError;
 
 /// An action verb defining the kind of event, commitment, or intent.
 /// Ids are the ValueFlows 1.0 ids (`transferCustody`); kebab-case ids are accepted on input.
@@ -85,4 +86,9 @@ impl ActionQuery {
         super::require_read(ctx)?;
         Ok(Some(vf::Action::ALL.iter().copied().map(Action).collect()))
     }
+}
+
+/// An action id of an input (`transferCustody`, or its kebab-case alias).
+pub fn parse_action(field: &str, id: &str) -> Result<vf::Action, AppError> {
+    vf::Action::parse(id).map_err(|e| AppError::invalid(field, e.to_string()))
 }

@@ -7,6 +7,7 @@ use uuid::Uuid;
 use valueflows_model as vf;
 
 use super::action::Action;
+use super::action::parse_action;
 use super::agent::{AccountingScope, Agent, load_agent, scopes, written};
 use super::agreement::now;
 use super::connection::{PageArgs, list};
@@ -15,6 +16,7 @@ use super::history::RecordMeta;
 use super::knowledge::{ResourceSpecification, load_resource_spec};
 use super::loaders::{load_many, load_rec, referrers, unreferenced};
 use super::measurement::{IMeasure, Measure};
+use super::measurement::{measure, measure_patch};
 use super::observation::{EconomicEvent, required_event};
 use super::scalars::{DateTime, Uri};
 use super::{
@@ -301,22 +303,6 @@ fn claim_filters(f: ClaimFilterParams) -> Result<Vec<Filter>, AppError> {
         });
     }
     Ok(out)
-}
-
-fn parse_action(field: &str, id: &str) -> Result<vf::Action, AppError> {
-    vf::Action::parse(id).map_err(|e| AppError::invalid(field, e.to_string()))
-}
-
-fn measure(field: &str, m: &Option<IMeasure>) -> Result<Option<vf::Measure>, AppError> {
-    m.as_ref().map(|m| m.to_vf(field)).transpose()
-}
-
-fn measure_patch(field: &str, m: MaybeUndefined<IMeasure>) -> Result<MaybeUndefined<vf::Measure>, AppError> {
-    Ok(match m {
-        MaybeUndefined::Undefined => MaybeUndefined::Undefined,
-        MaybeUndefined::Null => MaybeUndefined::Null,
-        MaybeUndefined::Value(m) => MaybeUndefined::Value(m.to_vf(field)?),
-    })
 }
 
 /// Fields of a new claim.

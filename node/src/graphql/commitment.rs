@@ -8,6 +8,7 @@ use uuid::Uuid;
 use valueflows_model as vf;
 
 use super::action::Action;
+use super::action::parse_action;
 use super::agent::{AccountingScope, Agent, agent_node, required_agent, scopes, written};
 use super::connection::{PageArgs, list};
 use super::error::GqlResult;
@@ -17,6 +18,7 @@ use super::history::RecordMeta;
 use super::knowledge::{ProcessSpecification, ResourceSpecification, load_process_spec, load_resource_spec};
 use super::loaders::{load_many, load_rec, parse, referrers};
 use super::measurement::{IMeasure, Measure};
+use super::measurement::{measure, measure_patch};
 use super::observation::{EconomicResource, Process};
 use super::plan::{Plan, load_plan};
 use super::planned_flow::{
@@ -477,20 +479,6 @@ pub struct CommitmentResponse {
     commitment: Commitment,
 }
 
-/// An optional quantity of an input.
-pub fn measure(field: &str, m: &Option<IMeasure>) -> Result<Option<vf::Measure>, AppError> {
-    m.as_ref().map(|m| m.to_vf(field)).transpose()
-}
-
-/// A quantity of an update (absent keeps, null erases).
-pub fn measure_patch(field: &str, v: MaybeUndefined<IMeasure>) -> Result<MaybeUndefined<vf::Measure>, AppError> {
-    Ok(match v {
-        MaybeUndefined::Undefined => MaybeUndefined::Undefined,
-        MaybeUndefined::Null => MaybeUndefined::Null,
-        MaybeUndefined::Value(m) => MaybeUndefined::Value(m.to_vf(field)?),
-    })
-}
-
 /// A `finished` flag of an update: null means not finished.
 pub fn finished_patch(slot: &mut bool, v: MaybeUndefined<bool>) {
     match v {
@@ -498,11 +486,6 @@ pub fn finished_patch(slot: &mut bool, v: MaybeUndefined<bool>) {
         MaybeUndefined::Null => *slot = false,
         MaybeUndefined::Undefined => {}
     }
-}
-
-/// Parses an action id of an input.
-pub fn parse_action(field: &str, id: &ID) -> Result<vf::Action, AppError> {
-    vf::Action::parse(id.as_str()).map_err(|e| AppError::invalid(field, e.to_string()))
 }
 
 impl CommitmentCreateParams {

@@ -5,12 +5,13 @@ use uuid::Uuid;
 use valueflows_model as vf;
 
 use super::agent::written;
-use super::commitment::{COMMITMENT, Commitment, measure, measure_patch};
+use super::commitment::{COMMITMENT, Commitment};
 use super::connection::{PageArgs, list};
 use super::error::GqlResult;
 use super::history::RecordMeta;
 use super::loaders::{load_many, load_rec, parse, referrers};
 use super::measurement::{IMeasure, Measure};
+use super::measurement::{measure, measure_patch};
 use super::observation::EconomicEvent;
 use super::{Rec, app, id_patch, parse_id, parse_ids, patch, patch_required, require_read, require_write};
 use crate::app::kinds::kind;

@@ -6,8 +6,9 @@ use uuid::Uuid;
 use valueflows_model as vf;
 
 use super::action::Action;
+use super::action::parse_action;
 use super::agent::{AccountingScope, Agent, load_agent, scopes, written};
-use super::commitment::{finished_patch, load_process, measure, measure_patch, nothing_refers_to, parse_action};
+use super::commitment::{finished_patch, load_process, nothing_refers_to};
 use super::connection::{PageArgs, list};
 use super::error::GqlResult;
 use super::geolocation::{SpatialThing, load_place};
@@ -15,6 +16,7 @@ use super::history::RecordMeta;
 use super::knowledge::{ResourceSpecification, load_resource_spec};
 use super::loaders::{load_many, load_rec, parse, referrers};
 use super::measurement::{IMeasure, Measure};
+use super::measurement::{measure, measure_patch};
 use super::observation::{EconomicResource, Process};
 use super::planned_flow::{
     AgentIntentFilterParams, FlowCriteria, FlowFacts, ProcessIntentFilterParams, Progress, agent_flow_filters,

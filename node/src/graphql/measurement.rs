@@ -82,6 +82,20 @@ impl IMeasure {
     }
 }
 
+/// An optional quantity of an input.
+pub fn measure(field: &str, m: &Option<IMeasure>) -> Result<Option<vf::Measure>, AppError> {
+    m.as_ref().map(|m| m.to_vf(field)).transpose()
+}
+
+/// A quantity of an update (absent keeps, null erases).
+pub fn measure_patch(field: &str, v: MaybeUndefined<IMeasure>) -> Result<MaybeUndefined<vf::Measure>, AppError> {
+    Ok(match v {
+        MaybeUndefined::Undefined => MaybeUndefined::Undefined,
+        MaybeUndefined::Null => MaybeUndefined::Null,
+        MaybeUndefined::Value(m) => MaybeUndefined::Value(m.to_vf(field)?),
+    })
+}
+
 /// Units of time.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 #[graphql(rename_items = "lowercase")]

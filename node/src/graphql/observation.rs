@@ -6,6 +6,7 @@ use uuid::Uuid;
 use valueflows_model as vf;
 
 use super::action::Action;
+use super::action::parse_action;
 use super::agent::{AccountingScope, Agent, AgentConnection, agent_node, required_agent, scopes, written};
 use super::connection::{PageArgs, list, list_ids};
 use super::error::GqlResult;
@@ -13,6 +14,7 @@ use super::geolocation::{SpatialThing, load_place};
 use super::history::RecordMeta;
 use super::knowledge::{ProcessSpecification, ResourceSpecification, load_process_spec, load_resource_spec};
 use super::loaders::{load_many, load_rec, parse, referrers, state};
+use super::measurement::measure;
 use super::measurement::{IMeasure, Measure, Unit, load_unit};
 use super::scalars::{DateTime, Uri};
 use super::{
@@ -145,10 +147,6 @@ pub struct ProcessFilterParams {
     pub classified_as: Option<Vec<Uri>>,
     pub start_date: Option<DateTime>,
     pub end_date: Option<DateTime>,
-}
-
-fn parse_action(field: &str, id: &str) -> Result<vf::Action, AppError> {
-    vf::Action::parse(id).map_err(|e| AppError::invalid(field, e.to_string()))
 }
 
 /// Index filters for the common event filter fields.
@@ -1084,10 +1082,6 @@ pub struct ProcessUpdateParams {
 #[derive(SimpleObject)]
 pub struct ProcessResponse {
     process: Process,
-}
-
-fn measure(field: &str, m: &Option<IMeasure>) -> Result<Option<vf::Measure>, AppError> {
-    m.as_ref().map(|m| m.to_vf(field)).transpose()
 }
 
 impl EconomicEventCreateParams {

@@ -6,6 +6,7 @@ use async_graphql::ID;
 use uuid::Uuid;
 use valueflows_model as vf;
 
+use super::action::parse_action;
 use super::parse_ids;
 use super::scalars::{DateTime, Uri};
 use crate::error::AppError;
@@ -54,10 +55,6 @@ pub struct FlowFacts<'a> {
     pub texts: [Option<&'a str>; 2],
     /// The span it is planned for.
     pub span: Option<(vf::Timestamp, vf::Timestamp)>,
-}
-
-fn parse_action(field: &str, id: &ID) -> Result<vf::Action, AppError> {
-    vf::Action::parse(id.as_str()).map_err(|e| AppError::invalid(field, e.to_string()))
 }
 
 impl FlowCriteria {

@@ -6,12 +6,14 @@ use uuid::Uuid;
 use valueflows_model as vf;
 
 use super::action::Action;
+use super::action::parse_action;
 use super::agent::written;
 use super::connection::{PageArgs, list};
 use super::error::GqlResult;
 use super::history::RecordMeta;
 use super::knowledge::{ProcessSpecification, ResourceSpecification, load_process_spec};
 use super::loaders::{load_many, load_rec, referrers};
+use super::measurement::measure_patch;
 use super::measurement::{Duration, IDuration, IMeasure, Measure};
 use super::scalars::Uri;
 use super::{
@@ -336,18 +338,6 @@ pub struct RecipeExchangeUpdateParams {
 #[derive(SimpleObject)]
 pub struct RecipeExchangeResponse {
     recipe_exchange: RecipeExchange,
-}
-
-fn parse_action(field: &str, id: &ID) -> Result<vf::Action, AppError> {
-    vf::Action::parse(id.as_str()).map_err(|e| AppError::invalid(field, e.to_string()))
-}
-
-fn measure_patch(field: &str, v: MaybeUndefined<IMeasure>) -> Result<MaybeUndefined<vf::Measure>, AppError> {
-    Ok(match v {
-        MaybeUndefined::Undefined => MaybeUndefined::Undefined,
-        MaybeUndefined::Null => MaybeUndefined::Null,
-        MaybeUndefined::Value(m) => MaybeUndefined::Value(m.to_vf(field)?),
-    })
 }
 
 /// Recipe queries.

@@ -6,13 +6,14 @@ use uuid::Uuid;
 use valueflows_model as vf;
 
 use super::agent::written;
-use super::commitment::{Commitment, measure, measure_patch};
+use super::commitment::Commitment;
 use super::connection::{PageArgs, list};
 use super::error::GqlResult;
 use super::history::RecordMeta;
 use super::intent::{INTENT, Intent};
 use super::loaders::{load, load_many, load_rec, parse, referrers};
 use super::measurement::{IMeasure, Measure};
+use super::measurement::{measure, measure_patch};
 use super::observation::EconomicEvent;
 use super::{Rec, app, id_patch, parse_id, parse_ids, patch, patch_required, require_read, require_write};
 use crate::app::kinds::kind;
