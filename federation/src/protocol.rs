@@ -11,6 +11,15 @@ use crate::op_id::OpId;
 
 /// The protocol name and version this crate speaks.
 pub const PROTOCOL: &str = "vfsync/1";
+/// Path of the node document.
+pub const WELL_KNOWN_PATH: &str = "/.well-known/vf-node";
+/// Path of the heads endpoint.
+pub const HEADS_PATH: &str = "/vfsync/v1/heads";
+/// Path of a feed's ops, with `{origin}` to fill in.
+pub const OPS_PATH: &str = "/vfsync/v1/feeds/{origin}/ops";
+/// Path of the notify endpoint.
+pub const NOTIFY_PATH: &str = "/vfsync/v1/notify";
+
 /// Most ops a page may hold.
 pub const MAX_PAGE_OPS: u64 = 1000;
 /// Most bytes of op JSON a server puts in one page (a single larger op still goes alone).
@@ -52,9 +61,9 @@ impl Endpoints {
     /// The paths of this implementation.
     pub fn standard() -> Endpoints {
         Endpoints {
-            heads: "/vfsync/v1/heads".to_owned(),
-            ops: "/vfsync/v1/feeds/{origin}/ops".to_owned(),
-            notify: "/vfsync/v1/notify".to_owned(),
+            heads: HEADS_PATH.to_owned(),
+            ops: OPS_PATH.to_owned(),
+            notify: NOTIFY_PATH.to_owned(),
             graphql: "/graphql".to_owned(),
         }
     }

@@ -139,10 +139,10 @@ impl Sync {
     /// The protocol's routes.
     pub fn router(&self) -> Router {
         Router::new()
-            .route("/.well-known/vf-node", get(well_known))
-            .route("/vfsync/v1/heads", get(heads))
-            .route("/vfsync/v1/feeds/{origin}/ops", get(feed_ops))
-            .route("/vfsync/v1/notify", post(notify))
+            .route(protocol::WELL_KNOWN_PATH, get(well_known))
+            .route(protocol::HEADS_PATH, get(heads))
+            .route(protocol::OPS_PATH, get(feed_ops))
+            .route(protocol::NOTIFY_PATH, post(notify))
             .with_state(self.clone())
     }
 
@@ -371,7 +371,7 @@ fn backoff(failures: u32, max: Duration) -> Duration {
 
 /// One round with `peer`: returns the ops pulled and how far the peer is still ahead.
 async fn round(inner: &Inner, peer: &Peer) -> Result<(u64, u64), SyncError> {
-    let info_url = format!("{}/.well-known/vf-node", peer.url);
+    let info_url = format!("{}{}", peer.url, protocol::WELL_KNOWN_PATH);
     let info: NodeInfo = get_json(inner, &info_url, None, MAX_DOC_BYTES).await?;
     let did = Did::parse(&info.did)
         .map_err(|e| SyncError::Document { url: info_url.clone(), message: format!("did: {e}") })?;
@@ -379,7 +379,7 @@ async fn round(inner: &Inner, peer: &Peer) -> Result<(u64, u64), SyncError> {
         return Err(SyncError::Document { url: info_url, message: "the peer is this node".to_owned() });
     }
     lock(&peer.health).did = Some(did.to_string());
-    let heads_url = format!("{}/vfsync/v1/heads", peer.url);
+    let heads_url = format!("{}{}", peer.url, protocol::HEADS_PATH);
     let heads: Heads = get_json(inner, &heads_url, Some(&did), MAX_DOC_BYTES).await?;
     let page_ops = inner.app.config().federation.page_ops.clamp(1, MAX_PAGE_OPS);
     let (mut pulled, mut lag) = (0u64, 0u64);
@@ -394,7 +394,8 @@ async fn round(inner: &Inner, peer: &Peer) -> Result<(u64, u64), SyncError> {
             if feed.seq <= cursor.seq {
                 break;
             }
-            let url = format!("{}/vfsync/v1/feeds/{}/ops?after={}&limit={page_ops}", peer.url, origin, cursor.seq);
+            let path = protocol::OPS_PATH.replace("{origin}", origin.as_str());
+            let url = format!("{}{path}?after={}&limit={page_ops}", peer.url, cursor.seq);
             let page: OpsPage = get_json(inner, &url, Some(&did), MAX_PAGE_BYTES + MAX_DOC_BYTES).await?;
             if page.origin != feed.origin {
                 return Err(SyncError::Document { url, message: "the page is of another feed".to_owned() });
@@ -506,7 +507,7 @@ async fn notify_loop(inner: Arc<Inner>, mut stop: watch::Receiver<bool>) {
             let Some(did) = lock(&peer.health).did.clone() else { continue };
             let Ok(aud) = Did::parse(&did) else { continue };
             let Ok(token) = peer_token::issue(inner.app.key(), &aud, now_secs(), 30) else { continue };
-            let url = format!("{}/vfsync/v1/notify", peer.url);
+            let url = format!("{}{}", peer.url, protocol::NOTIFY_PATH);
             let req = inner.client.post(&url).bearer_auth(token).json(&Notify { origin: own.clone(), seq });
             // A hint: a lost one costs only latency, so it is never retried.
             tokio::spawn(async move {

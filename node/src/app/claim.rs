@@ -9,7 +9,6 @@ use super::kinds::{Draft, kind};
 use super::observation::parse;
 use super::writer::WriteCtx;
 use crate::error::AppError;
-use crate::store::records;
 
 /// Checks `draft` against the records it is summed with, when it is a settlement or
 /// (on update) a claim. Other kinds pass.
@@ -28,10 +27,7 @@ pub async fn check(ctx: &mut WriteCtx<'_>, draft: &Draft, update: bool) -> Resul
         // Runs as a barrier command, so the index holds every settlement recorded so far.
         kind::CLAIM if update => {
             let c: vf::Claim = serde_json::from_value(draft.body.clone())?;
-            let found = records::ids_where(ctx.db, &[kind::SETTLEMENT], "settles", &[c.id.to_string()]).await?;
-            let ids: Vec<_> = found.into_iter().map(|(_, id)| id).collect();
-            for m in ctx.get_many(&ids).await? {
-                let s: vf::Settlement = parse(&m)?;
+            for s in ctx.live_where::<vf::Settlement>(kind::SETTLEMENT, "settles", &[c.id.uuid()]).await? {
                 s.check_against(&c).map_err(|e| {
                     AppError::Conflict(format!(
                         "claim {} is settled by settlement {} in its current units: {e}",

@@ -9,7 +9,7 @@ use super::kinds::{Draft, kind};
 use super::observation::parse;
 use super::writer::WriteCtx;
 use crate::error::AppError;
-use crate::store::{entity::record, records};
+use crate::store::entity::record;
 
 /// Checks the links a draft takes part in. `revising` is true for an update: then the
 /// draft may already have fulfillments or satisfactions (commitments and intents are
@@ -26,10 +26,10 @@ pub async fn check_links(ctx: &mut WriteCtx<'_>, draft: &Draft, revising: bool) 
         }
         kind::COMMITMENT if revising => {
             let c: vf::Commitment = serde_json::from_value(draft.body.clone())?;
-            for f in linked::<vf::Fulfillment>(ctx, kind::FULFILLMENT, "fulfills", draft.id).await? {
+            for f in ctx.live_where::<vf::Fulfillment>(kind::FULFILLMENT, "fulfills", &[draft.id]).await? {
                 check_fulfillment(ctx, &f, Some(&c)).await.map_err(|e| relink("fulfillment", f.id.uuid(), e))?;
             }
-            for s in linked::<vf::Satisfaction>(ctx, kind::SATISFACTION, "satisfiedBy", draft.id).await? {
+            for s in ctx.live_where::<vf::Satisfaction>(kind::SATISFACTION, "satisfiedBy", &[draft.id]).await? {
                 check_satisfaction(ctx, &s, None, Some(&c))
                     .await
                     .map_err(|e| relink("satisfaction", s.id.uuid(), e))?;
@@ -38,7 +38,7 @@ pub async fn check_links(ctx: &mut WriteCtx<'_>, draft: &Draft, revising: bool) 
         }
         kind::INTENT if revising => {
             let i: vf::Intent = serde_json::from_value(draft.body.clone())?;
-            for s in linked::<vf::Satisfaction>(ctx, kind::SATISFACTION, "satisfies", draft.id).await? {
+            for s in ctx.live_where::<vf::Satisfaction>(kind::SATISFACTION, "satisfies", &[draft.id]).await? {
                 check_satisfaction(ctx, &s, Some(&i), None)
                     .await
                     .map_err(|e| relink("satisfaction", s.id.uuid(), e))?;
@@ -58,17 +58,6 @@ fn relink(what: &str, id: Uuid, e: AppError) -> AppError {
         )),
         other => other,
     }
-}
-
-async fn linked<T: serde::de::DeserializeOwned>(
-    ctx: &mut WriteCtx<'_>,
-    k: &'static str,
-    field: &str,
-    id: Uuid,
-) -> Result<Vec<T>, AppError> {
-    let ids: Vec<Uuid> =
-        records::ids_where(ctx.db, &[k], field, &[id.to_string()]).await?.into_iter().map(|(_, i)| i).collect();
-    ctx.get_many(&ids).await?.iter().filter(|m| !m.deleted && m.kind == k).map(parse).collect()
 }
 
 async fn live(ctx: &mut WriteCtx<'_>, id: Uuid, kinds: &[&str], field: &str) -> Result<record::Model, AppError> {

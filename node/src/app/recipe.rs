@@ -16,7 +16,6 @@ use super::kinds::{Draft, kind};
 use super::observation::parse;
 use super::writer::WriteCtx;
 use crate::error::AppError;
-use crate::store::records;
 
 /// Refuses `draft` (a recipe flow, or a revised recipe process) if, with it, the recipe
 /// flows stored would form a cycle of supply.
@@ -123,7 +122,7 @@ impl Walk {
         field: &str,
         ids: &[Uuid],
     ) -> Result<Vec<vf::RecipeFlow>, AppError> {
-        let mut out = live_flows(ctx, field, ids).await?;
+        let mut out = ctx.live_where::<vf::RecipeFlow>(kind::RECIPE_FLOW, field, ids).await?;
         for flow in &mut out {
             // The flow being written stands in for its stored revision.
             if let Some(new) = self.new_flow.as_ref().filter(|n| n.id == flow.id) {
@@ -151,22 +150,6 @@ impl Walk {
         }
         out
     }
-}
-
-/// Live recipe flows whose `field` names one of `ids`, in id order.
-async fn live_flows(ctx: &mut WriteCtx<'_>, field: &str, ids: &[Uuid]) -> Result<Vec<vf::RecipeFlow>, AppError> {
-    let values: Vec<String> = ids.iter().map(Uuid::to_string).collect();
-    let mut found: Vec<Uuid> =
-        records::ids_where(ctx.db, &[kind::RECIPE_FLOW], field, &values).await?.into_iter().map(|(_, id)| id).collect();
-    found.sort();
-    found.dedup();
-    let mut out = Vec::with_capacity(found.len());
-    for m in ctx.get_many(&found).await? {
-        if !m.deleted && m.kind == kind::RECIPE_FLOW {
-            out.push(parse(&m)?);
-        }
-    }
-    Ok(out)
 }
 
 /// A plan to make from the recipe for a wanted resource.
@@ -280,7 +263,8 @@ async fn upstream(
     let mut specs_seen: BTreeSet<Uuid> = BTreeSet::from([wanted.uuid()]);
     let mut specs_todo = vec![wanted.uuid()];
     while !specs_todo.is_empty() {
-        let mut new: Vec<Uuid> = live_flows(ctx, "resourceConformsTo", &specs_todo)
+        let mut new: Vec<Uuid> = ctx
+            .live_where::<vf::RecipeFlow>(kind::RECIPE_FLOW, "resourceConformsTo", &specs_todo)
             .await?
             .iter()
             .filter_map(vf::RecipeFlow::yielded_by)
@@ -290,8 +274,8 @@ async fn upstream(
         new.sort();
         new.dedup();
         specs_todo.clear();
-        let mut around = live_flows(ctx, "recipeInputOf", &new).await?;
-        around.extend(live_flows(ctx, "recipeOutputOf", &new).await?);
+        let mut around = ctx.live_where::<vf::RecipeFlow>(kind::RECIPE_FLOW, "recipeInputOf", &new).await?;
+        around.extend(ctx.live_where::<vf::RecipeFlow>(kind::RECIPE_FLOW, "recipeOutputOf", &new).await?);
         for f in around {
             if f.recipe_input_of.is_some() && specs_seen.insert(f.resource_conforms_to.uuid()) {
                 specs_todo.push(f.resource_conforms_to.uuid());

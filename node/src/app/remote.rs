@@ -20,7 +20,7 @@ use valueflows_model as vf;
 
 use super::kinds::{draft_from_json, kind};
 use super::observation::{parse, refold};
-use super::writer::{Foreign, WriteCtx};
+use super::writer::{Provenance, WriteCtx};
 use crate::error::AppError;
 use crate::store::entity::op;
 use crate::store::ops;
@@ -112,11 +112,14 @@ async fn apply_revision(
     let mut touched = Vec::new();
     match draft.kind {
         kind::ECONOMIC_RESOURCE => touched.push(draft.id),
-        kind::ECONOMIC_EVENT => {
-            let e: vf::EconomicEvent = serde_json::from_value(draft.body.clone())?;
-            touched
-                .extend([e.resource_inventoried_as, e.to_resource_inventoried_as].iter().flatten().map(|r| r.uuid()));
-        }
+        // The resources an event names are among the references its draft carries.
+        kind::ECONOMIC_EVENT => touched.extend(
+            draft
+                .refs
+                .iter()
+                .filter(|r| matches!(r.field, "resourceInventoriedAs" | "toResourceInventoriedAs"))
+                .map(|r| r.id),
+        ),
         _ => {}
     }
     // An event that was already folded and is now retracted changes its resources too.
@@ -126,16 +129,16 @@ async fn apply_revision(
             [before.resource_inventoried_as, before.to_resource_inventoried_as].iter().flatten().map(|r| r.uuid()),
         );
     }
-    let created_at = existing.map_or_else(|| time.to_owned(), |m| m.created_at);
     ctx.put_foreign(
         draft,
-        Foreign {
+        Provenance {
             origin: origin.to_owned(),
             seq,
             revision_id: rev.revision_id,
             time: time.to_owned(),
             author,
-            created_at,
+            first: existing.is_none(),
+            created_at: existing.map_or_else(|| time.to_owned(), |m| m.created_at),
             retracted: rev.retracted,
         },
     )?;

@@ -378,17 +378,25 @@ async fn run_job(
         staged.merge(set);
         return Ok(out);
     }
-    if let Command::ApplyRemote(remote) = cmd {
-        return apply_remote(txn, origin, head, cache, *remote, author).await;
-    }
     // A barrier (the batch so far is already flushed): run in a savepoint.
     let sp = txn.begin().await?;
     let empty = WriteSet::default();
     let before = head.clone();
+    // Ops of this node's own feed, restored from a peer, move the head.
+    let own_feed = matches!(&cmd, Command::ApplyRemote(r) if r.origin == origin);
     let result = async {
         let mut ctx = WriteCtx::new(&sp, &empty, cache, origin, author, head.seq + 1);
-        let ids = ctx.execute(cmd).await?;
-        let out = ctx.seal(parts, head, ids)?;
+        let out = match cmd {
+            Command::ApplyRemote(remote) => {
+                let seq = super::remote::apply(&mut ctx, *remote).await?;
+                let rows = std::mem::take(&mut ctx.rows);
+                Outcome { rows, seq, notice: ctx.notice(seq, None) }
+            }
+            cmd => {
+                let ids = ctx.execute(cmd).await?;
+                ctx.seal(parts, head, ids)?
+            }
+        };
         let mut set = ctx.job;
         set.flush(&sp).await?;
         Ok::<_, AppError>(out)
@@ -399,6 +407,9 @@ async fn run_job(
     match result {
         Ok(out) => {
             sp.commit().await?;
+            if own_feed {
+                *head = self::head(txn, origin).await?;
+            }
             Ok(out)
         }
         Err(e) => {
@@ -409,51 +420,9 @@ async fn run_job(
     }
 }
 
-/// Stores remote ops in a savepoint of their own (the batch before is already flushed).
-/// When they extend this node's own feed (restored from peers), the head moves with them.
-async fn apply_remote(
-    txn: &DatabaseTransaction,
-    origin: &str,
-    head: &mut Head,
-    cache: &mut ReadCache,
-    remote: super::remote::RemoteOps,
-    author: vf::AgentId,
-) -> Result<Outcome, AppError> {
-    let sp = txn.begin().await?;
-    let empty = WriteSet::default();
-    let own = remote.origin == origin;
-    let result = async {
-        let mut ctx = WriteCtx::new(&sp, &empty, cache, origin, author, 0);
-        let seq = super::remote::apply(&mut ctx, remote).await?;
-        let mut set = std::mem::take(&mut ctx.job);
-        set.flush(&sp).await?;
-        let mut states = std::mem::take(&mut ctx.states);
-        states.sort();
-        states.dedup();
-        let notice =
-            Committed { seq, time: ctx.now.clone(), author: None, records: std::mem::take(&mut ctx.changes), states };
-        Ok::<_, AppError>(Outcome { rows: std::mem::take(&mut ctx.rows), seq, notice })
-    }
-    .await;
-    *cache = ReadCache::default();
-    match result {
-        Ok(out) => {
-            sp.commit().await?;
-            if own {
-                *head = self::head(txn, origin).await?;
-            }
-            Ok(out)
-        }
-        Err(e) => {
-            sp.rollback().await?;
-            Err(e)
-        }
-    }
-}
-
-/// Where a revision of a record homed at another origin comes from.
+/// Where a revision comes from: this node's write, or another origin's op.
 #[derive(Clone, Debug)]
-pub struct Foreign {
+pub struct Provenance {
     /// The record's home origin.
     pub origin: String,
     /// The op's seq in that origin's feed.
@@ -466,6 +435,8 @@ pub struct Foreign {
     pub author: Option<Uuid>,
     /// When the record was first written (its first revision's time).
     pub created_at: String,
+    /// The record's first revision.
+    pub first: bool,
     /// A retraction.
     pub retracted: bool,
 }
@@ -551,17 +522,16 @@ impl<'a> WriteCtx<'a> {
         // Main record first, in the order the command named them.
         rows.sort_by_key(|m| ids.iter().position(|i| *i == m.id).unwrap_or(usize::MAX));
         rows.dedup_by_key(|m| m.id);
+        let notice = self.notice(self.seq, Some(self.author.uuid()));
+        Ok(Outcome { rows, seq: self.seq, notice })
+    }
+
+    /// What the command changed, for subscribers: the op at `seq` by `author`.
+    fn notice(&mut self, seq: i64, author: Option<Uuid>) -> Committed {
         let mut states = std::mem::take(&mut self.states);
         states.sort();
         states.dedup();
-        let notice = Committed {
-            seq: self.seq,
-            time: self.now.clone(),
-            author: Some(self.author.uuid()),
-            records: std::mem::take(&mut self.changes),
-            states,
-        };
-        Ok(Outcome { rows, seq: self.seq, notice })
+        Committed { seq, time: self.now.clone(), author, records: std::mem::take(&mut self.changes), states }
     }
 
     /// A record as it stands: staged by this command or the batch, else stored.
@@ -599,6 +569,27 @@ impl<'a> WriteCtx<'a> {
             }
         }
         Ok(out)
+    }
+
+    /// The live records of kind `k` whose index fact `field` names one of `ids`, parsed, in
+    /// id order. Reads the index, so it sees what is flushed (barrier commands).
+    pub async fn live_where<T: serde::de::DeserializeOwned>(
+        &mut self,
+        k: &'static str,
+        field: &str,
+        ids: &[Uuid],
+    ) -> Result<Vec<T>, AppError> {
+        let values: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+        let mut found: Vec<Uuid> =
+            records::ids_where(self.db, &[k], field, &values).await?.into_iter().map(|(_, id)| id).collect();
+        found.sort();
+        found.dedup();
+        self.get_many(&found)
+            .await?
+            .iter()
+            .filter(|m| !m.deleted && m.kind == k)
+            .map(super::observation::parse)
+            .collect()
     }
 
     /// Writes what this command staged so far into its savepoint, so queries see it
@@ -645,48 +636,26 @@ impl<'a> WriteCtx<'a> {
     /// Stages a new revision of a record and adds it to the op. `created_at` is the
     /// existing record's creation time; None means the record is new.
     pub fn put(&mut self, draft: Draft, created_at: Option<String>, retracted: bool) -> Result<Uuid, AppError> {
-        let revision_id = Uuid::now_v7();
-        let change = match (retracted, &created_at) {
-            (true, _) => ChangeKind::Deleted,
-            (false, None) => ChangeKind::Created,
-            (false, Some(_)) => ChangeKind::Updated,
-        };
-        self.changes.push(RecordChange { kind: draft.kind, id: draft.id, revision_id, change });
-        let body = serde_json::to_string(&draft.body)?;
-        let row = record::Model {
-            id: draft.id,
-            kind: draft.kind.to_owned(),
-            revision_id,
-            origin: self.origin.to_owned(),
-            body: body.clone(),
-            created_at: created_at.unwrap_or_else(|| self.now.clone()),
-            updated_at: self.now.clone(),
-            author: Some(self.author.uuid()),
-            deleted: retracted,
-        };
-        let revision = record_revision::Model {
-            revision_id,
-            record_id: draft.id,
-            kind: draft.kind.to_owned(),
-            body,
-            time: self.now.clone(),
-            author: Some(self.author.uuid()),
-            retracted,
+        let from = Provenance {
             origin: self.origin.to_owned(),
             seq: self.seq,
+            revision_id: Uuid::now_v7(),
+            time: self.now.clone(),
+            author: Some(self.author.uuid()),
+            first: created_at.is_none(),
+            created_at: created_at.unwrap_or_else(|| self.now.clone()),
+            retracted,
         };
-        self.rows.push(row.clone());
-        self.job.put_record(row, revision);
-        // A retracted record is no longer found through the index.
-        self.job.replace_index(draft.id, if retracted { Vec::new() } else { draft.index.clone() });
-        self.revisions.push(RecordRevision {
+        let revision = RecordRevision {
             kind: draft.kind.to_owned(),
             id: draft.id,
-            revision_id,
+            revision_id: from.revision_id,
             retracted,
-            body: draft.body,
-        });
-        Ok(draft.id)
+            body: draft.body.clone(),
+        };
+        let id = self.stage(draft, from)?;
+        self.revisions.push(revision);
+        Ok(id)
     }
 
     /// Stages an op received from a peer, exactly as its origin signed it.
@@ -695,9 +664,15 @@ impl<'a> WriteCtx<'a> {
     }
 
     /// Stages a revision of a record as its home origin wrote it: same revision id, same
-    /// body, its origin and place in that origin's feed.
-    pub fn put_foreign(&mut self, draft: Draft, from: Foreign) -> Result<Uuid, AppError> {
-        let change = match (from.retracted, from.created_at == from.time) {
+    /// body, its origin and place in that origin's feed. It joins no op of this node's.
+    pub fn put_foreign(&mut self, draft: Draft, from: Provenance) -> Result<Uuid, AppError> {
+        self.stage(draft, from)
+    }
+
+    /// Stages a record's current row, its history row and its index facts, and notes
+    /// the change for subscribers.
+    fn stage(&mut self, draft: Draft, from: Provenance) -> Result<Uuid, AppError> {
+        let change = match (from.retracted, from.first) {
             (true, _) => ChangeKind::Deleted,
             (false, true) => ChangeKind::Created,
             (false, false) => ChangeKind::Updated,
@@ -728,6 +703,7 @@ impl<'a> WriteCtx<'a> {
         };
         self.rows.push(row.clone());
         self.job.put_record(row, revision);
+        // A retracted record is no longer found through the index.
         self.job.replace_index(draft.id, if from.retracted { Vec::new() } else { draft.index });
         Ok(draft.id)
     }
