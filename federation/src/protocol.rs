@@ -82,14 +82,94 @@ pub struct FeedHead {
 }
 
 /// `GET /vfsync/v1/heads`: every feed the node holds and may show the caller.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Heads {
     /// The feeds, in origin order.
     pub feeds: Vec<FeedHead>,
     /// The digest of the node's derived state for those feeds (lowercase hex SHA-256);
-    /// null from a node that does not compute one yet.
+    /// null from a node that does not compute one.
     pub digest: Option<String>,
+    /// The forks the node holds evidence of, one per frozen feed.
+    #[serde(default)]
+    pub forks: Vec<ForkProof>,
+}
+
+/// Evidence that an origin signed two different ops at the same seq: its feed forked, and
+/// every node that holds the evidence freezes that feed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForkProof {
+    /// The feed's origin.
+    pub origin: String,
+    /// The first seq at which the two branches differ.
+    pub seq: u64,
+    /// The two ops at that seq, each exactly as its origin signed it.
+    pub ops: Vec<Box<RawValue>>,
+}
+
+/// A checked fork: two distinct ops of one origin at one seq, both signed by it.
+#[derive(Debug, Clone)]
+pub struct Fork {
+    /// The origin.
+    pub origin: Did,
+    /// The seq.
+    pub seq: u64,
+    /// The two ops with their ids and wire JSON, the smaller id first.
+    pub ops: [(Op, OpId, String); 2],
+}
+
+/// Why a fork proof does not prove a fork.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ForkError {
+    /// It does not hold exactly two ops.
+    #[error("a fork proof holds two ops, this one {0}")]
+    Count(usize),
+    /// An op is malformed or badly signed.
+    #[error("op {index} of the proof: {error}")]
+    Op {
+        /// Its position in the proof.
+        index: usize,
+        /// What is wrong with it.
+        error: OpError,
+    },
+    /// An op is of another origin, or at another seq, than the proof names.
+    #[error("op {0} of the proof is not of the origin and seq it names")]
+    Mismatch(usize),
+    /// The two ops are the same op.
+    #[error("the two ops of the proof are one op")]
+    Same,
+}
+
+impl Fork {
+    /// Two ops of `origin` at `seq`, each as signed: a fork if both verify and differ.
+    pub fn check(origin: &str, seq: u64, ops: &[&str], limits: &OpLimits) -> Result<Fork, ForkError> {
+        if ops.len() != 2 {
+            return Err(ForkError::Count(ops.len()));
+        }
+        let mut checked = Vec::with_capacity(2);
+        for (index, text) in ops.iter().enumerate() {
+            let op = Op::from_json(text, limits).map_err(|error| ForkError::Op { index, error })?;
+            let id = op.verify().map_err(|error| ForkError::Op { index, error })?;
+            if op.unsigned.origin.as_str() != origin || op.unsigned.seq != seq {
+                return Err(ForkError::Mismatch(index));
+            }
+            checked.push((op, id, (*text).to_owned()));
+        }
+        checked.sort_by_key(|a| a.1.to_string());
+        let b = checked.pop().ok_or(ForkError::Count(1))?;
+        let a = checked.pop().ok_or(ForkError::Count(0))?;
+        if a.1 == b.1 {
+            return Err(ForkError::Same);
+        }
+        Ok(Fork { origin: a.0.unsigned.origin.clone(), seq, ops: [a, b] })
+    }
+
+    /// Checks a proof received from a peer.
+    pub fn from_proof(proof: &ForkProof, limits: &OpLimits) -> Result<Fork, ForkError> {
+        let texts: Vec<&str> = proof.ops.iter().map(|r| r.get()).collect();
+        Fork::check(&proof.origin, proof.seq, &texts, limits)
+    }
 }
 
 /// `GET /vfsync/v1/feeds/{origin}/ops?after=N&limit=L`: ops `N+1`, `N+2`... in seq order.
@@ -269,5 +349,32 @@ mod tests {
         let page = check_page(&key.did(), &cursor, &raw(&fork[1..]), &OpLimits::default());
         assert!(page.verified.is_empty());
         assert_eq!(page.error.as_ref().map(PageError::code), Some("CHAIN_MISMATCH"));
+    }
+
+    #[test]
+    fn two_signed_ops_at_one_seq_prove_a_fork_and_nothing_else_does() {
+        let key = NodeKey::generate();
+        let a = chain(&key, 2, T1);
+        let b = chain(&key, 2, T2);
+        let json = |op: &Op| op.to_json().expect("json");
+        let (a2, b2) = (json(&a[1].0), json(&b[1].0));
+        let origin = key.did().to_string();
+        let fork = Fork::check(&origin, 2, &[&a2, &b2], &OpLimits::default()).expect("a fork");
+        assert_eq!(fork.seq, 2);
+        assert!(fork.ops[0].1.to_string() < fork.ops[1].1.to_string(), "the smaller id comes first");
+        // Either order gives the same fork.
+        let again = Fork::check(&origin, 2, &[&b2, &a2], &OpLimits::default()).expect("a fork");
+        assert_eq!(again.ops[0].1, fork.ops[0].1);
+        // The same op twice, ops at other seqs, another origin's op, one op, a forgery.
+        let limits = OpLimits::default();
+        assert_eq!(Fork::check(&origin, 2, &[&a2, &a2], &limits).err(), Some(ForkError::Same));
+        assert_eq!(Fork::check(&origin, 1, &[&a2, &b2], &limits).err(), Some(ForkError::Mismatch(0)));
+        let other = NodeKey::generate().did().to_string();
+        assert_eq!(Fork::check(&other, 2, &[&a2, &b2], &limits).err(), Some(ForkError::Mismatch(0)));
+        assert_eq!(Fork::check(&origin, 2, &[&a2], &limits).err(), Some(ForkError::Count(1)));
+        let mut forged = b[1].0.clone();
+        forged.unsigned.author = Some("someone else".to_owned());
+        let forged = json(&forged);
+        assert!(matches!(Fork::check(&origin, 2, &[&a2, &forged], &limits), Err(ForkError::Op { index: 1, .. })));
     }
 }

@@ -45,6 +45,11 @@ pub struct FederationConfig {
     pub request_timeout_secs: u64,
     /// Longest wait between retries of a failing peer, in seconds.
     pub max_backoff_secs: u64,
+    /// With peers configured, local writes wait at start until a peer has answered and the
+    /// node holds what that peer holds of its own feed (a node restored from an older copy
+    /// must not write a second branch of its feed), or until this many seconds passed.
+    /// 0 opens writes at once.
+    pub catch_up_secs: u64,
 }
 
 impl Default for FederationConfig {
@@ -56,6 +61,7 @@ impl Default for FederationConfig {
             page_ops: 500,
             request_timeout_secs: 20,
             max_backoff_secs: 300,
+            catch_up_secs: 60,
         }
     }
 }

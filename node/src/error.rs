@@ -30,6 +30,9 @@ pub enum AppError {
     /// A limit was exceeded.
     #[error("{0}")]
     Limit(String),
+    /// The node cannot do this now; trying again later may work.
+    #[error("{0}")]
+    Unavailable(String),
     /// Something failed inside the node; details are logged, not shown.
     #[error("internal error")]
     Internal(String),
@@ -45,6 +48,7 @@ impl AppError {
             AppError::Unauthenticated(_) => "UNAUTHENTICATED",
             AppError::Forbidden(_) => "FORBIDDEN",
             AppError::Limit(_) => "LIMIT",
+            AppError::Unavailable(_) => "UNAVAILABLE",
             AppError::Internal(_) => "INTERNAL",
         }
     }

@@ -28,10 +28,10 @@ impl Node {
     /// Opens storage (migrating it), loads or creates the key and the node's own agent.
     pub async fn build(config: Config) -> anyhow::Result<Node> {
         let app = App::open(config).await?;
-        let schema = graphql::schema(Some(app.clone()));
+        let sync = Sync::new(app.clone()).await?;
+        let schema = graphql::node_schema(app.clone(), sync.clone());
         let subscriptions = Subscriptions::new(&app.config().api);
-        let ws_schema = graphql::ws_schema(app.clone(), subscriptions.clone());
-        let sync = Sync::new(app.clone())?;
+        let ws_schema = graphql::ws_schema(app.clone(), sync.clone(), subscriptions.clone());
         Ok(Node { app, schema, ws_schema, subscriptions, sync })
     }
 

@@ -12,7 +12,7 @@
 //! notifies or this node commits something new (which it also tells its peers). A failing
 //! peer is retried with capped exponential backoff and jitter; only a successful pull resets it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -28,13 +28,15 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 use valueflows_federation::peer_token::{self, ReplayGuard};
 use valueflows_federation::protocol::{
-    self, Cursor, Endpoints, FeedHead, Heads, MAX_NOTIFY_BYTES, MAX_PAGE_BYTES, MAX_PAGE_OPS, NodeInfo, Notify, OpsPage,
+    self, Cursor, Endpoints, FeedHead, Fork, ForkProof, Heads, MAX_NOTIFY_BYTES, MAX_PAGE_BYTES, MAX_PAGE_OPS,
+    NodeInfo, Notify, OpsPage,
 };
-use valueflows_federation::{Did, OpId, OpLimits};
+use valueflows_federation::{Did, Op, OpId, OpLimits};
 
 use crate::app::App;
 use crate::app::remote::RemoteOps;
-use crate::store::ops;
+use crate::error::AppError;
+use crate::store::{forks, ops, records};
 
 /// Most bytes read of a peer's `/.well-known/vf-node` or heads document.
 const MAX_DOC_BYTES: usize = 1024 * 1024;
@@ -52,15 +54,29 @@ struct Inner {
     client: reqwest::Client,
     replay: ReplayGuard,
     /// Origins whose feeds are accepted: the configured ones and this node's own.
-    follow: BTreeSet<String>,
-    peers: Vec<Peer>,
+    follow: std::sync::RwLock<BTreeSet<String>>,
+    peers: Mutex<Vec<Arc<Peer>>>,
     /// Bumped to wake every pull task early.
     wake: watch::Sender<u64>,
+    /// The node's stop signal, once `start` ran: peers added later start under it.
+    started: Mutex<Option<watch::Receiver<bool>>>,
+    /// The last state digest and the heads it was computed at: an idle round costs no
+    /// rehash.
+    digest: Mutex<Option<(Vec<FeedHead>, String)>>,
 }
 
 struct Peer {
     url: String,
     health: Mutex<PeerHealth>,
+    /// Set when the peer is removed: its task ends.
+    removed: watch::Sender<bool>,
+}
+
+impl Peer {
+    fn new(url: String) -> Arc<Peer> {
+        let (removed, _) = watch::channel(false);
+        Arc::new(Peer { health: Mutex::new(PeerHealth { url: url.clone(), ..PeerHealth::default() }), url, removed })
+    }
 }
 
 /// What is known of a peer's sync state.
@@ -83,8 +99,18 @@ pub struct PeerHealth {
     pub pulled_ops: u64,
     /// Ops the peer held beyond this node, at the end of the last round, over followed feeds.
     pub lag_ops: u64,
-    /// Feeds refused as forked by this peer: origin and the seq where they diverge.
-    pub forks: BTreeMap<String, u64>,
+    /// Since when this node has been behind the peer (RFC 3339), if it is.
+    pub behind_since: Option<String>,
+}
+
+impl PeerHealth {
+    /// Seconds this node has been behind the peer (0 when caught up).
+    pub fn lag_seconds(&self) -> i64 {
+        self.behind_since
+            .as_deref()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .map_or(0, |t| (chrono::Utc::now() - t.with_timezone(&chrono::Utc)).num_seconds().max(0))
+    }
 }
 
 /// Why a round with a peer failed.
@@ -106,9 +132,37 @@ enum SyncError {
     Db(#[from] sea_orm::DbErr),
 }
 
+/// Runtime changes to a configured list (peers or follows), kept in the database so they
+/// outlive a restart: the effective list is the configured one, plus `added`, less `removed`.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Overrides {
+    added: BTreeSet<String>,
+    removed: BTreeSet<String>,
+}
+
+const PEERS_KEY: &str = "federation.peers";
+const FOLLOW_KEY: &str = "federation.follow";
+
+async fn overrides(app: &App, key: &str) -> anyhow::Result<Overrides> {
+    Ok(match records::meta(app.store().db(), key).await? {
+        Some(json) => serde_json::from_str(&json)?,
+        None => Overrides::default(),
+    })
+}
+
+/// A peer URL as configured: http(s), without a trailing slash.
+fn peer_url(p: &str) -> Result<String, String> {
+    let url = reqwest::Url::parse(p).map_err(|e| format!("`{p}`: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(format!("`{p}`: use an http or https URL"));
+    }
+    Ok(p.trim_end_matches('/').to_owned())
+}
+
 impl Sync {
-    /// The replication service of `app`, configured by its `federation` section.
-    pub fn new(app: App) -> anyhow::Result<Sync> {
+    /// The replication service of `app`, configured by its `federation` section and the
+    /// changes an admin made since.
+    pub async fn new(app: App) -> anyhow::Result<Sync> {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let cfg = app.config().federation.clone();
         let mut follow = BTreeSet::new();
@@ -116,23 +170,36 @@ impl Sync {
             let did = Did::parse(f).map_err(|e| anyhow::anyhow!("federation.follow `{f}`: {e}"))?;
             follow.insert(did.to_string());
         }
+        let changed = overrides(&app, FOLLOW_KEY).await?;
+        follow.extend(changed.added);
+        follow.retain(|f| !changed.removed.contains(f));
         follow.insert(app.did().to_string());
-        let mut peers = Vec::new();
+        let mut urls = BTreeSet::new();
         for p in &cfg.peers {
-            let url = reqwest::Url::parse(p).map_err(|e| anyhow::anyhow!("federation.peers `{p}`: {e}"))?;
-            if !matches!(url.scheme(), "http" | "https") {
-                anyhow::bail!("federation.peers `{p}`: use an http or https URL");
-            }
-            let url = p.trim_end_matches('/').to_owned();
-            peers.push(Peer { health: Mutex::new(PeerHealth { url: url.clone(), ..PeerHealth::default() }), url });
+            urls.insert(peer_url(p).map_err(|e| anyhow::anyhow!("federation.peers {e}"))?);
         }
+        let changed = overrides(&app, PEERS_KEY).await?;
+        urls.extend(changed.added);
+        urls.retain(|u| !changed.removed.contains(u));
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(cfg.request_timeout_secs.max(1)))
             .connect_timeout(Duration::from_secs(5))
             .build()?;
         let (wake, _) = watch::channel(0);
+        if !urls.is_empty() && cfg.catch_up_secs > 0 {
+            app.hold_writes("the node is catching up on its own feed from its peers");
+        }
         Ok(Sync {
-            inner: Arc::new(Inner { app, client, replay: ReplayGuard::new(REPLAY_CAPACITY), follow, peers, wake }),
+            inner: Arc::new(Inner {
+                app,
+                client,
+                replay: ReplayGuard::new(REPLAY_CAPACITY),
+                follow: std::sync::RwLock::new(follow),
+                peers: Mutex::new(urls.into_iter().map(Peer::new).collect()),
+                wake,
+                started: Mutex::new(None),
+                digest: Mutex::new(None),
+            }),
         })
     }
 
@@ -149,25 +216,142 @@ impl Sync {
     /// Starts the pull task of every peer and the task that tells peers of new writes;
     /// they stop when `stop` turns true.
     pub fn start(&self, stop: watch::Receiver<bool>) {
-        for i in 0..self.inner.peers.len() {
-            let inner = self.inner.clone();
-            let stop = stop.clone();
-            tokio::spawn(async move { pull_loop(inner, i, stop).await });
+        *lock(&self.inner.started) = Some(stop.clone());
+        if self.inner.app.writes_held().is_some() {
+            let app = self.inner.app.clone();
+            let wait = Duration::from_secs(app.config().federation.catch_up_secs);
+            let mut stop = stop.clone();
+            tokio::spawn(async move {
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => {}
+                    _ = stop.changed() => return,
+                }
+                if app.writes_held().is_some() {
+                    tracing::warn!(
+                        secs = wait.as_secs(),
+                        "no peer answered in time to confirm this node's own feed; local writes open"
+                    );
+                    app.open_writes();
+                }
+            });
         }
-        if !self.inner.peers.is_empty() {
-            let inner = self.inner.clone();
-            tokio::spawn(async move { notify_loop(inner, stop).await });
+        for peer in lock(&self.inner.peers).iter() {
+            spawn_pull(&self.inner, peer.clone(), stop.clone());
         }
+        let inner = self.inner.clone();
+        tokio::spawn(async move { notify_loop(inner, stop).await });
     }
 
     /// Each peer's sync state.
     pub fn health(&self) -> Vec<PeerHealth> {
-        self.inner.peers.iter().map(|p| lock(&p.health).clone()).collect()
+        lock(&self.inner.peers).iter().map(|p| lock(&p.health).clone()).collect()
+    }
+
+    /// The origins whose feeds this node accepts, its own included.
+    pub fn follows(&self) -> Vec<String> {
+        read(&self.inner.follow).iter().cloned().collect()
+    }
+
+    /// Adds a peer to pull from (kept across restarts); its task starts at once.
+    pub async fn add_peer(&self, url: &str) -> Result<PeerHealth, AppError> {
+        let url = peer_url(url).map_err(|e| AppError::invalid("url", e))?;
+        self.change(PEERS_KEY, &url, true).await?;
+        let peer = {
+            let mut peers = lock(&self.inner.peers);
+            if let Some(p) = peers.iter().find(|p| p.url == url) {
+                return Ok(lock(&p.health).clone());
+            }
+            let peer = Peer::new(url);
+            peers.push(peer.clone());
+            peer
+        };
+        if let Some(stop) = lock(&self.inner.started).clone() {
+            spawn_pull(&self.inner, peer.clone(), stop);
+        }
+        tracing::info!(peer = %peer.url, "peer added");
+        let health = lock(&peer.health).clone();
+        Ok(health)
+    }
+
+    /// Removes a peer (kept across restarts); its task ends. False when it was not a peer.
+    pub async fn remove_peer(&self, url: &str) -> Result<bool, AppError> {
+        let url = peer_url(url).map_err(|e| AppError::invalid("url", e))?;
+        self.change(PEERS_KEY, &url, false).await?;
+        let removed = {
+            let mut peers = lock(&self.inner.peers);
+            let at = peers.iter().position(|p| p.url == url);
+            at.map(|i| peers.remove(i))
+        };
+        let Some(peer) = removed else { return Ok(false) };
+        let _ = peer.removed.send(true);
+        tracing::info!(peer = %peer.url, "peer removed");
+        Ok(true)
+    }
+
+    /// Follows (or, with `on` false, stops following) an origin; kept across restarts.
+    /// Records already held stay; an unfollowed feed just stops growing here.
+    pub async fn set_follow(&self, did: &str, on: bool) -> Result<Vec<String>, AppError> {
+        let did = Did::parse(did).map_err(|e| AppError::invalid("did", e.to_string()))?.to_string();
+        if did == self.inner.app.did().to_string() {
+            return Err(AppError::invalid("did", "a node always follows its own feed"));
+        }
+        self.change(FOLLOW_KEY, &did, on).await?;
+        {
+            let mut follow = write(&self.inner.follow);
+            if on {
+                follow.insert(did.clone());
+            } else {
+                follow.remove(&did);
+            }
+        }
+        tracing::info!(origin = %did, follow = on, "follow list changed");
+        if on {
+            self.inner.wake.send_modify(|n| *n = n.wrapping_add(1));
+        }
+        Ok(self.follows())
+    }
+
+    /// Records a runtime change of a list against the configured one.
+    async fn change(&self, key: &str, item: &str, on: bool) -> Result<(), AppError> {
+        let app = &self.inner.app;
+        let mut o = overrides(app, key).await.map_err(|e| AppError::Internal(e.to_string()))?;
+        let cfg = &app.config().federation;
+        let configured = match key {
+            PEERS_KEY => cfg.peers.iter().any(|p| peer_url(p).as_deref() == Ok(item)),
+            _ => cfg.follow.iter().any(|f| f == item),
+        };
+        if on {
+            o.removed.remove(item);
+            if !configured {
+                o.added.insert(item.to_owned());
+            }
+        } else {
+            o.added.remove(item);
+            if configured {
+                o.removed.insert(item.to_owned());
+            }
+        }
+        let json = serde_json::to_string(&o).map_err(|e| AppError::Internal(e.to_string()))?;
+        records::set_meta(app.store().db(), key, &json).await?;
+        Ok(())
     }
 }
 
-fn lock(m: &Mutex<PeerHealth>) -> std::sync::MutexGuard<'_, PeerHealth> {
+fn spawn_pull(inner: &Arc<Inner>, peer: Arc<Peer>, stop: watch::Receiver<bool>) {
+    let inner = inner.clone();
+    tokio::spawn(async move { pull_loop(inner, peer, stop).await });
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn read<T>(m: &std::sync::RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    m.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn write<T>(m: &std::sync::RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    m.write().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn now_secs() -> i64 {
@@ -202,7 +386,7 @@ fn peer(sync: &Sync, headers: &HeaderMap) -> Result<Did, Box<Response>> {
     let caller = peer_token::verify(token.trim(), app.did(), now_secs(), &sync.inner.replay)
         .map_err(|e| Box::new(refuse(StatusCode::UNAUTHORIZED, e.code(), &e.to_string())))?;
     // With closed reads, only followed nodes may read this node's feeds.
-    if !app.config().auth.open_reads && !sync.inner.follow.contains(caller.as_str()) {
+    if !app.config().auth.open_reads && !read(&sync.inner.follow).contains(caller.as_str()) {
         return Err(Box::new(refuse(StatusCode::FORBIDDEN, "FORBIDDEN", "this node does not follow the caller")));
     }
     Ok(caller)
@@ -225,19 +409,48 @@ async fn heads(State(sync): State<Sync>, headers: HeaderMap) -> Response {
     if let Err(r) = peer(&sync, &headers) {
         return *r;
     }
-    match ops::heads(sync.inner.app.store().db()).await {
-        Ok(rows) => axum::Json(Heads {
-            feeds: rows
-                .into_iter()
-                .map(|(origin, seq, head)| FeedHead { origin, seq: u64::try_from(seq).unwrap_or(0), head })
-                .collect(),
-            digest: None,
-        })
-        .into_response(),
+    match sync.heads().await {
+        Ok(heads) => axum::Json(heads).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "heads");
             refuse(StatusCode::SERVICE_UNAVAILABLE, "UNAVAILABLE", "the feeds cannot be read now")
         }
+    }
+}
+
+impl Sync {
+    /// Every feed held, the state digest at those heads, and the forks held.
+    pub async fn heads(&self) -> Result<Heads, sea_orm::DbErr> {
+        use sea_orm::TransactionTrait;
+        // One read transaction: the digest is of the state at exactly these heads.
+        let txn = self.inner.app.store().db().begin().await?;
+        let feeds: Vec<FeedHead> = ops::heads(&txn)
+            .await?
+            .into_iter()
+            .map(|(origin, seq, head)| FeedHead { origin, seq: u64::try_from(seq).unwrap_or(0), head })
+            .collect();
+        let cached = lock(&self.inner.digest).as_ref().filter(|(at, _)| *at == feeds).map(|(_, d)| d.clone());
+        let digest = match cached {
+            Some(d) => d,
+            None => {
+                let d = records::state_digest(&txn).await?;
+                *lock(&self.inner.digest) = Some((feeds.clone(), d.clone()));
+                d
+            }
+        };
+        let forks = forks::all(&txn)
+            .await?
+            .into_iter()
+            .filter_map(|f| {
+                let ops = vec![
+                    serde_json::value::RawValue::from_string(f.body_a).ok()?,
+                    serde_json::value::RawValue::from_string(f.body_b).ok()?,
+                ];
+                Some(ForkProof { origin: f.origin, seq: u64::try_from(f.seq).unwrap_or(0), ops })
+            })
+            .collect();
+        txn.commit().await?;
+        Ok(Heads { feeds, digest: Some(digest), forks })
     }
 }
 
@@ -314,17 +527,26 @@ async fn notify(State(sync): State<Sync>, headers: HeaderMap, body: Bytes) -> Re
 
 // ----- pulling --------------------------------------------------------------------------
 
-async fn pull_loop(inner: Arc<Inner>, index: usize, mut stop: watch::Receiver<bool>) {
+async fn pull_loop(inner: Arc<Inner>, peer: Arc<Peer>, mut stop: watch::Receiver<bool>) {
     let cfg = inner.app.config().federation.clone();
     let mut wake = inner.wake.subscribe();
+    let mut removed = peer.removed.subscribe();
     let mut failures: u32 = 0;
     loop {
-        let peer = &inner.peers[index];
-        let result = round(&inner, peer).await;
+        if *removed.borrow() {
+            return;
+        }
+        let result = round(&inner, &peer).await;
         let delay = {
             let mut h = lock(&peer.health);
             match result {
                 Ok((pulled, lag)) => {
+                    if inner.app.writes_held().is_some() {
+                        // This peer answered, and the node now holds at least what the peer
+                        // holds of its own feed: a new write cannot fork it.
+                        tracing::info!(peer = %peer.url, "caught up on the node's own feed; local writes open");
+                        inner.app.open_writes();
+                    }
                     failures = 0;
                     h.failures = 0;
                     h.backoff_ms = 0;
@@ -332,6 +554,11 @@ async fn pull_loop(inner: Arc<Inner>, index: usize, mut stop: watch::Receiver<bo
                     h.last_success = Some(chrono::Utc::now().to_rfc3339());
                     h.pulled_ops += pulled;
                     h.lag_ops = lag;
+                    if lag == 0 {
+                        h.behind_since = None;
+                    } else if h.behind_since.is_none() {
+                        h.behind_since = h.last_success.clone();
+                    }
                     jitter(Duration::from_secs(cfg.interval_secs.max(1)))
                 }
                 Err(e) => {
@@ -350,6 +577,7 @@ async fn pull_loop(inner: Arc<Inner>, index: usize, mut stop: watch::Receiver<bo
             // A wake-up hint cuts the wait, but not a failing peer's backoff.
             Ok(()) = wake.changed(), if failures == 0 => {}
             _ = stop.changed() => return,
+            _ = removed.changed() => return,
         }
         if *stop.borrow() {
             return;
@@ -381,14 +609,39 @@ async fn round(inner: &Inner, peer: &Peer) -> Result<(u64, u64), SyncError> {
     lock(&peer.health).did = Some(did.to_string());
     let heads_url = format!("{}{}", peer.url, protocol::HEADS_PATH);
     let heads: Heads = get_json(inner, &heads_url, Some(&did), MAX_DOC_BYTES).await?;
+    let remote = Remote { inner, url: &peer.url, did: &did };
+    // Fork evidence travels with heads: a proof checks by itself, whoever passes it on.
+    for proof in &heads.forks {
+        if read(&inner.follow).contains(&proof.origin) {
+            match Fork::from_proof(proof, &OpLimits::default()) {
+                Ok(fork) => remote.found_fork(&fork).await?,
+                Err(e) => {
+                    tracing::warn!(peer = %peer.url, origin = %proof.origin, error = %e, "bad fork proof ignored")
+                }
+            }
+        }
+    }
+    let frozen: BTreeSet<String> = forks::all(inner.app.store().db()).await?.into_iter().map(|f| f.origin).collect();
     let page_ops = inner.app.config().federation.page_ops.clamp(1, MAX_PAGE_OPS);
     let (mut pulled, mut lag) = (0u64, 0u64);
     for feed in heads.feeds {
-        if !inner.follow.contains(&feed.origin) || lock(&peer.health).forks.contains_key(&feed.origin) {
+        if !read(&inner.follow).contains(&feed.origin) || frozen.contains(&feed.origin) {
             continue;
         }
         let origin = Did::parse(&feed.origin)
             .map_err(|e| SyncError::Document { url: heads_url.clone(), message: format!("origin: {e}") })?;
+        // A head this node holds another op at is a fork, or the peer misreports its head.
+        if feed.seq > 0 {
+            let held =
+                ops::at(inner.app.store().db(), origin.as_str(), i64::try_from(feed.seq).unwrap_or(i64::MAX)).await?;
+            if held.is_some_and(|op| op.op_id != feed.head) {
+                // A misreported head costs only that feed this round.
+                if let Err(e) = remote.investigate(&origin, feed.seq).await {
+                    tracing::warn!(peer = %peer.url, %origin, error = %e, "a head the peer's ops do not bear out");
+                }
+                continue;
+            }
+        }
         loop {
             let cursor = cursor(inner, &origin).await?;
             if feed.seq <= cursor.seq {
@@ -413,16 +666,18 @@ async fn round(inner: &Inner, peer: &Peer) -> Result<(u64, u64), SyncError> {
                 pulled += n;
             }
             if let Some(e) = checked.error {
-                let diverged = matches!(
-                    &e,
-                    protocol::PageError::Chain { error: valueflows_federation::ChainError::PrevMismatch { .. }, .. }
-                );
-                if diverged {
-                    // The peer's feed does not continue ours: one of the two is a fork. Stop
-                    // taking that feed from this peer and say so; the ops stored stay.
-                    let at = cursor.seq + n + 1;
-                    tracing::error!(peer = %peer.url, origin = %origin, seq = at, "forked feed: the peer's op does not continue the stored one");
-                    lock(&peer.health).forks.insert(origin.to_string(), at);
+                let diverged = n == 0
+                    && matches!(
+                        &e,
+                        protocol::PageError::Chain {
+                            error: valueflows_federation::ChainError::PrevMismatch { .. },
+                            ..
+                        }
+                    );
+                if diverged && cursor.seq > 0 {
+                    // The peer's next op does not follow the stored head: find where the
+                    // two feeds part, and keep both ops there as evidence.
+                    remote.investigate(&origin, cursor.seq).await?;
                     break;
                 }
                 return Err(SyncError::Feed { origin: origin.to_string(), message: e.to_string() });
@@ -430,6 +685,82 @@ async fn round(inner: &Inner, peer: &Peer) -> Result<(u64, u64), SyncError> {
         }
     }
     Ok((pulled, lag))
+}
+
+/// A peer being pulled from in this round.
+struct Remote<'a> {
+    inner: &'a Inner,
+    url: &'a str,
+    did: &'a Did,
+}
+
+impl Remote<'_> {
+    /// The peer's op of `origin` at `seq`, verified.
+    async fn op_at(&self, origin: &Did, seq: u64) -> Result<(Op, OpId, String), SyncError> {
+        let path = protocol::OPS_PATH.replace("{origin}", origin.as_str());
+        let url = format!("{}{path}?after={}&limit=1", self.url, seq - 1);
+        let page: OpsPage = get_json(self.inner, &url, Some(self.did), MAX_PAGE_BYTES + MAX_DOC_BYTES).await?;
+        let bad = |message: String| SyncError::Feed { origin: origin.to_string(), message };
+        let raw = page.ops.first().ok_or_else(|| bad(format!("{} has no op at seq {seq}", self.url)))?;
+        let op = Op::from_json(raw.get(), &OpLimits::default()).map_err(|e| bad(e.to_string()))?;
+        let id = op.verify().map_err(|e| bad(e.to_string()))?;
+        if op.unsigned.origin != *origin || op.unsigned.seq != seq {
+            return Err(bad(format!("{} sent another op than seq {seq} of the feed", self.url)));
+        }
+        Ok((op, id, raw.get().to_owned()))
+    }
+
+    /// The peer's feed of `origin` disagrees with this node's at or below `seq`: finds the
+    /// first seq where the two hold different signed ops and stores both as a fork. When
+    /// the ops agree after all, the peer misreported and the round fails.
+    async fn investigate(&self, origin: &Did, seq: u64) -> Result<(), SyncError> {
+        let db = self.inner.app.store().db();
+        let ours = |s: u64| async move {
+            ops::at(db, origin.as_str(), i64::try_from(s).unwrap_or(i64::MAX))
+                .await?
+                .ok_or_else(|| SyncError::Feed { origin: origin.to_string(), message: format!("seq {s} is not held") })
+        };
+        let differs = |s: u64| async move {
+            let theirs = self.op_at(origin, s).await?;
+            let mine = ours(s).await?;
+            Ok::<_, SyncError>((theirs.1.to_string() != mine.op_id).then_some((theirs, mine)))
+        };
+        let Some(mut evidence) = differs(seq).await? else {
+            return Err(SyncError::Feed {
+                origin: origin.to_string(),
+                message: format!("{} reports a head or chain its own ops do not show at seq {seq}", self.url),
+            });
+        };
+        // Ops chain by hash: once equal at a seq, equal at every seq below it. So the
+        // first difference is found by halving.
+        let (mut lo, mut hi) = (1u64, seq);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match differs(mid).await? {
+                Some(found) => {
+                    hi = mid;
+                    evidence = found;
+                }
+                None => lo = mid + 1,
+            }
+        }
+        let (theirs, mine) = evidence;
+        let fork = Fork::check(origin.as_str(), hi, &[&theirs.2, &mine.body], &OpLimits::default())
+            .map_err(|e| SyncError::Feed { origin: origin.to_string(), message: e.to_string() })?;
+        self.found_fork(&fork).await
+    }
+
+    /// Stores a checked fork (once per origin) and says so.
+    async fn found_fork(&self, fork: &Fork) -> Result<(), SyncError> {
+        let now = chrono::Utc::now().to_rfc3339();
+        if forks::record(self.inner.app.store().db(), fork, self.url, &now).await? {
+            tracing::error!(
+                origin = %fork.origin, seq = fork.seq, op_a = %fork.ops[0].1, op_b = %fork.ops[1].1, source = %self.url,
+                "forked feed: its origin signed two ops at one seq; the feed is frozen here"
+            );
+        }
+        Ok(())
+    }
 }
 
 /// The stored head of `origin`'s feed.
@@ -503,7 +834,8 @@ async fn notify_loop(inner: Arc<Inner>, mut stop: watch::Receiver<bool>) {
             Ok(h) => h.map_or(0, |(s, _)| u64::try_from(s).unwrap_or(0)),
             Err(_) => continue,
         };
-        for peer in &inner.peers {
+        let peers: Vec<Arc<Peer>> = lock(&inner.peers).clone();
+        for peer in &peers {
             let Some(did) = lock(&peer.health).did.clone() else { continue };
             let Ok(aud) = Did::parse(&did) else { continue };
             let Ok(token) = peer_token::issue(inner.app.key(), &aud, now_secs(), 30) else { continue };

@@ -74,10 +74,32 @@ impl TestNode {
         }
     }
 
+    /// A node on `backend`, or on SQLite (with a message) when PostgreSQL is not reachable
+    /// outside CI. In CI an unreachable PostgreSQL fails the test.
+    pub async fn spawn_or_sqlite(backend: Backend, tune: impl Fn(&mut Config)) -> TestNode {
+        match Self::spawn(backend, &tune).await {
+            Ok(n) => n,
+            Err(e) if backend == Backend::Postgres && std::env::var("CI").map_or(true, |v| v != "true") => {
+                eprintln!("SKIPPED PostgreSQL for this node ({e:#}); using SQLite");
+                Self::spawn(Backend::Sqlite, &tune).await.expect("SQLite node")
+            }
+            Err(e) => panic!("node on {backend:?}: {e:#}"),
+        }
+    }
+
     /// A node on `backend` with its config adjusted by `tune`.
     pub async fn spawn(backend: Backend, tune: impl FnOnce(&mut Config)) -> anyhow::Result<TestNode> {
+        Self::spawn_in(tempfile::tempdir()?, backend, tune).await
+    }
+
+    /// A node with its data directory (key, SQLite database) in `dir`, which may already
+    /// hold one: a restart, or a restore from a copy.
+    pub async fn spawn_in(
+        dir: tempfile::TempDir,
+        backend: Backend,
+        tune: impl FnOnce(&mut Config),
+    ) -> anyhow::Result<TestNode> {
         install_crypto();
-        let dir = tempfile::tempdir()?;
         let mut cfg = Config::ephemeral(dir.path());
         let mut pg_database = None;
         if backend == Backend::Postgres {
@@ -119,6 +141,16 @@ impl TestNode {
             pg_database,
             _dir: dir,
         })
+    }
+
+    /// Waits until the node takes local writes (a node with peers holds them at start
+    /// until it has caught up on its own feed).
+    pub async fn writable(&self) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while let Some(why) = self.node.app().writes_held() {
+            assert!(std::time::Instant::now() < deadline, "writes still held: {why}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// A token for `agent` with `scope`.

@@ -51,6 +51,8 @@ struct Inner {
     config: Config,
     cache: Option<Arc<cache::RecordCache>>,
     changes: changes::Changes,
+    /// Why local writes are held, while they are.
+    held: std::sync::RwLock<Option<String>>,
 }
 
 /// Loads the node key from `data_dir`, creating it (mode 0600) on first use.
@@ -130,7 +132,10 @@ impl App {
         };
         let did = key.did();
         let authority = Authority::new(&key)?;
-        Ok(App { inner: Arc::new(Inner { store, did, key, authority, writer, self_agent, config, cache, changes }) })
+        let held = std::sync::RwLock::new(None);
+        Ok(App {
+            inner: Arc::new(Inner { store, did, key, authority, writer, self_agent, config, cache, changes, held }),
+        })
     }
 
     /// The node's configuration.
@@ -175,9 +180,33 @@ impl App {
 
     // ----- writes -------------------------------------------------------------------
 
+    /// Holds local writes (they fail with `UNAVAILABLE` and `why`) until [`App::open_writes`].
+    /// Ops from peers are still applied.
+    pub fn hold_writes(&self, why: &str) {
+        *self.inner.held.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(why.to_owned());
+    }
+
+    /// Lets local writes through again.
+    pub fn open_writes(&self) {
+        *self.inner.held.write().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+    }
+
+    /// Why local writes are held, if they are.
+    pub fn writes_held(&self) -> Option<String> {
+        self.inner.held.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
+    /// Submits a local write, unless writes are held.
+    async fn submit(&self, cmd: Command, author: vf::AgentId) -> Result<Outcome, AppError> {
+        if let Some(why) = self.writes_held() {
+            return Err(AppError::Unavailable(format!("writes are held: {why}; try again shortly")));
+        }
+        self.inner.writer.submit(cmd, author).await
+    }
+
     /// Creates a record; returns its row once committed.
     pub async fn create<T: Record>(&self, rec: &T, author: vf::AgentId) -> Result<record::Model, AppError> {
-        let out = self.inner.writer.submit(Command::Create(Draft::of(rec)?), author).await?;
+        let out = self.submit(Command::Create(Draft::of(rec)?), author).await?;
         first(out)
     }
 
@@ -197,7 +226,7 @@ impl App {
             let current: T = observation::parse(m)?;
             Draft::of(&change(current)?)
         });
-        let out = self.inner.writer.submit(Command::Update { kinds, revision_id, revise }, author).await?;
+        let out = self.submit(Command::Update { kinds, revision_id, revise }, author).await?;
         first(out)
     }
 
@@ -208,7 +237,7 @@ impl App {
         target: DeleteTarget,
         author: vf::AgentId,
     ) -> Result<bool, AppError> {
-        self.inner.writer.submit(Command::Delete { kinds, target }, author).await?;
+        self.submit(Command::Delete { kinds, target }, author).await?;
         Ok(true)
     }
 
@@ -218,7 +247,7 @@ impl App {
         input: observation::EventInput,
         author: vf::AgentId,
     ) -> Result<(record::Model, Option<record::Model>), AppError> {
-        let mut out = self.inner.writer.submit(Command::RecordEvent(Box::new(input)), author).await?;
+        let mut out = self.submit(Command::RecordEvent(Box::new(input)), author).await?;
         let resource = if out.rows.len() > 1 { out.rows.pop() } else { None };
         Ok((first(out)?, resource))
     }
@@ -230,7 +259,7 @@ impl App {
         input: recipe::PlanFromRecipe,
         author: vf::AgentId,
     ) -> Result<Vec<record::Model>, AppError> {
-        Ok(self.inner.writer.submit(Command::PlanFromRecipe(Box::new(input)), author).await?.rows)
+        Ok(self.submit(Command::PlanFromRecipe(Box::new(input)), author).await?.rows)
     }
 
     /// Stores verified ops of a peer's feed (see [`remote::apply`]); returns the feed's

@@ -23,7 +23,7 @@ use super::observation::{parse, refold};
 use super::writer::{Provenance, WriteCtx};
 use crate::error::AppError;
 use crate::store::entity::op;
-use crate::store::ops;
+use crate::store::{forks, ops};
 
 /// Verified ops of one origin's feed, in seq order, each with its id and wire JSON.
 #[derive(Debug, Clone)]
@@ -37,6 +37,11 @@ pub struct RemoteOps {
 /// Stores `remote` and folds what it changed; returns the feed's seq after it.
 pub async fn apply(ctx: &mut WriteCtx<'_>, remote: RemoteOps) -> Result<i64, AppError> {
     let RemoteOps { origin, ops } = remote;
+    if let Some(fork) = forks::get(ctx.db, &origin).await? {
+        // Found forked while this page was on its way: the feed stays where it is.
+        tracing::warn!(%origin, seq = fork.seq, "ops of a forked feed not applied");
+        return Ok(ops::head(ctx.db, &origin).await?.map_or(0, |(s, _)| s));
+    }
     let (mut seq, mut head) = match ops::head(ctx.db, &origin).await? {
         Some((s, id)) => (s, Some(id)),
         None => (0, None),

@@ -9,6 +9,7 @@ pub mod claim;
 pub mod commitment;
 pub mod connection;
 pub mod error;
+pub mod federation;
 pub mod fulfillment;
 pub mod geolocation;
 pub mod history;
@@ -63,6 +64,7 @@ pub struct Query(
     proposal_list::ProposalListQuery,
     claim::ClaimQuery,
     appreciation::AppreciationQuery,
+    federation::FederationQuery,
 );
 
 /// The root mutation: every module's mutations.
@@ -87,6 +89,7 @@ pub struct Mutation(
     proposal_list::ProposalListMutation,
     claim::ClaimMutation,
     appreciation::AppreciationMutation,
+    federation::FederationMutation,
 );
 
 /// The node's GraphQL schema.
@@ -97,12 +100,18 @@ pub fn schema(app: Option<App>) -> VfSchema {
     builder(app).finish()
 }
 
+/// The schema a node serves over HTTP: with its replication service, for the
+/// `federation` fields.
+pub fn node_schema(app: App, sync: crate::sync::Sync) -> VfSchema {
+    builder(Some(app)).data(sync).finish()
+}
+
 /// The same schema for WebSocket connections: it holds the subscription limits of `hub`,
 /// and gives every execution (each event a subscription delivers) fresh loaders. The
 /// HTTP schema goes without that extension, which async-graphql would run around every
 /// field resolution.
-pub fn ws_schema(app: App, hub: subscription::Subscriptions) -> VfSchema {
-    builder(Some(app)).data(hub).extension(subscription::ExecutionLoaders).finish()
+pub fn ws_schema(app: App, sync: crate::sync::Sync, hub: subscription::Subscriptions) -> VfSchema {
+    builder(Some(app)).data(sync).data(hub).extension(subscription::ExecutionLoaders).finish()
 }
 
 fn builder(app: Option<App>) -> SchemaBuilder<Query, Mutation, subscription::Subscription> {

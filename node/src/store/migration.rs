@@ -4,7 +4,7 @@
 use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Schema};
 use sea_orm_migration::prelude::*;
 
-use super::entity::{node_meta, op, record, record_index, record_revision, resource_state};
+use super::entity::{feed_fork, node_meta, op, record, record_index, record_revision, resource_state};
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -12,7 +12,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(InitialSchema)]
+        vec![Box::new(InitialSchema), Box::new(FeedForks)]
     }
 }
 
@@ -72,5 +72,25 @@ impl MigrationTrait for InitialSchema {
             manager.drop_table(Table::drop().table(Alias::new(t)).to_owned()).await?;
         }
         Ok(())
+    }
+}
+
+/// Evidence of forked feeds (federation).
+struct FeedForks;
+
+impl MigrationName for FeedForks {
+    fn name(&self) -> &str {
+        "m0002_feed_fork"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for FeedForks {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        create(manager, feed_fork::Entity, false).await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager.drop_table(Table::drop().table(Alias::new("feed_fork")).to_owned()).await
     }
 }

@@ -2,6 +2,7 @@
 //! `postgres://` URL is configured. The same queries serve both.
 
 pub mod entity;
+pub mod forks;
 pub mod migration;
 pub mod ops;
 pub mod records;

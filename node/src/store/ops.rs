@@ -33,6 +33,9 @@ pub async fn len<C: ConnectionTrait>(db: &C, origin: &str) -> Result<u64, DbErr>
 
 /// The head of every feed held: `(origin, seq, op id)`, in origin order. Feeds are stored
 /// gap-free, so the highest seq is the highest contiguous one.
+///
+/// The recursive query hops from one origin to the next through the primary key, so its
+/// cost grows with the number of feeds, not with the number of ops held.
 pub async fn heads<C: ConnectionTrait>(db: &C) -> Result<Vec<(String, i64, String)>, DbErr> {
     use sea_orm::{FromQueryResult, Statement};
     #[derive(FromQueryResult)]
@@ -41,9 +44,19 @@ pub async fn heads<C: ConnectionTrait>(db: &C) -> Result<Vec<(String, i64, Strin
         seq: i64,
         op_id: String,
     }
-    let sql = "SELECT o.origin, o.seq, o.op_id FROM op o \
-               JOIN (SELECT origin, MAX(seq) AS top FROM op GROUP BY origin) h \
-               ON o.origin = h.origin AND o.seq = h.top ORDER BY o.origin";
+    let sql = "WITH RECURSIVE feed(origin) AS ( \
+                 SELECT MIN(origin) FROM op \
+                 UNION ALL \
+                 SELECT (SELECT MIN(o.origin) FROM op o WHERE o.origin > feed.origin) FROM feed \
+                 WHERE feed.origin IS NOT NULL) \
+               SELECT o.origin, o.seq, o.op_id FROM feed JOIN op o ON o.origin = feed.origin \
+               AND o.seq = (SELECT MAX(m.seq) FROM op m WHERE m.origin = feed.origin) \
+               ORDER BY o.origin";
     let rows = Row::find_by_statement(Statement::from_string(db.get_database_backend(), sql)).all(db).await?;
     Ok(rows.into_iter().map(|r| (r.origin, r.seq, r.op_id)).collect())
+}
+
+/// The op of `origin` at `seq`.
+pub async fn at<C: ConnectionTrait>(db: &C, origin: &str, seq: i64) -> Result<Option<op::Model>, DbErr> {
+    op::Entity::find_by_id((origin.to_owned(), seq)).one(db).await
 }

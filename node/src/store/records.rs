@@ -369,6 +369,62 @@ pub async fn put_state<C: ConnectionTrait>(db: &C, resource_id: Uuid, state: Str
     Ok(())
 }
 
+/// Rows read per query while hashing.
+const DIGEST_PAGE: u64 = 5_000;
+
+/// The state digest: lowercase hex SHA-256 over every record's current revision (id, kind,
+/// home origin, revision id, retracted) and every resource's derived state, each in id
+/// order. Two nodes holding the same ops have the same records and, since derived state is
+/// a function of the records, the same digest; a difference means one of them folded
+/// differently.
+pub async fn state_digest<C: ConnectionTrait>(db: &C) -> Result<String, DbErr> {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    hash.update(b"vf-state-digest/1\nrecords\n");
+    let mut after: Option<Uuid> = None;
+    loop {
+        let mut q = record::Entity::find()
+            .select_only()
+            .columns([
+                record::Column::Id,
+                record::Column::Kind,
+                record::Column::Origin,
+                record::Column::RevisionId,
+                record::Column::Deleted,
+            ])
+            .order_by_asc(record::Column::Id)
+            .limit(DIGEST_PAGE);
+        if let Some(a) = after {
+            q = q.filter(record::Column::Id.gt(a));
+        }
+        let rows: Vec<(Uuid, String, String, Uuid, bool)> = q.into_tuple().all(db).await?;
+        for (id, kind, origin, revision, deleted) in &rows {
+            hash.update(format!("{id}\t{kind}\t{origin}\t{revision}\t{}\n", u8::from(*deleted)));
+        }
+        match rows.last() {
+            Some(last) if rows.len() as u64 == DIGEST_PAGE => after = Some(last.0),
+            _ => break,
+        }
+    }
+    hash.update(b"resources\n");
+    let mut after: Option<Uuid> = None;
+    loop {
+        let mut q = resource_state::Entity::find().order_by_asc(resource_state::Column::ResourceId).limit(DIGEST_PAGE);
+        if let Some(a) = after {
+            q = q.filter(resource_state::Column::ResourceId.gt(a));
+        }
+        let rows = q.all(db).await?;
+        for m in &rows {
+            hash.update(format!("{}\t{}\n", m.resource_id, m.state));
+        }
+        match rows.last() {
+            Some(last) if rows.len() as u64 == DIGEST_PAGE => after = Some(last.resource_id),
+            _ => break,
+        }
+    }
+    Ok(hash.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
 /// A node fact.
 pub async fn meta<C: ConnectionTrait>(db: &C, key: &str) -> Result<Option<String>, DbErr> {
     Ok(node_meta::Entity::find_by_id(key.to_owned()).one(db).await?.map(|m| m.value))

@@ -34,24 +34,17 @@ async fn wait_for_head(node: &TestNode, origin: &str, want: &Option<(i64, String
     }
 }
 
-/// A node on `backend`, or on SQLite when PostgreSQL is not reachable outside CI.
+/// A node on `backend` (SQLite when PostgreSQL is not reachable outside CI).
 async fn spawn(backend: Backend, peers: &[&TestNode], follow: &[&str]) -> TestNode {
     let peers: Vec<String> = peers.iter().map(|p| p.url.clone()).collect();
     let follow: Vec<String> = follow.iter().map(|d| (*d).to_owned()).collect();
-    let tune = |c: &mut valueflows_node::Config| {
+    TestNode::spawn_or_sqlite(backend, |c: &mut valueflows_node::Config| {
         c.federation.peers = peers.clone();
         c.federation.follow = follow.clone();
         c.federation.interval_secs = 1;
         c.federation.page_ops = 7;
-    };
-    match TestNode::spawn(backend, tune).await {
-        Ok(n) => n,
-        Err(e) if backend == Backend::Postgres && std::env::var("CI").map_or(true, |v| v != "true") => {
-            eprintln!("SKIPPED PostgreSQL for this node ({e:#}); using SQLite");
-            TestNode::spawn(Backend::Sqlite, tune).await.expect("SQLite node")
-        }
-        Err(e) => panic!("node on {backend:?}: {e:#}"),
-    }
+    })
+    .await
 }
 
 const CONSUME: &str =
@@ -202,4 +195,69 @@ fn base64_claims(iss: &Did, aud: &Did, now: i64) -> String {
     use base64::Engine;
     let claims = json!({"iss": iss.as_str(), "aud": aud.as_str(), "iat": now, "exp": now + 30, "jti": "none"});
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(claims.to_string())
+}
+
+const CREATE_UNIT: &str = "mutation($l: String!) { createUnit(unit: {label: $l, symbol: $l}) { unit { id } } }";
+
+/// A node restored from an older copy of its database catches up on its own feed from a
+/// peer before it writes again, so it never signs a second branch of its feed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restored_node_catches_up_on_itself_before_writing() {
+    use sea_orm::ConnectionTrait;
+    let a = spawn(Backend::Sqlite, &[], &[]).await;
+    let a_did = a.node.app().did().to_string();
+    let b = spawn(Backend::Sqlite, &[&a], &[&a_did]).await;
+    a.ok(CREATE_UNIT, json!({"l": "first"})).await;
+    // The backup: a consistent copy of A's database, and its key.
+    let backup = tempfile::tempdir().expect("dir");
+    let db_copy = backup.path().join("vf-node.db");
+    a.node.app().store().db().execute_unprepared(&format!("VACUUM INTO '{}'", db_copy.display())).await.expect("copy");
+    let key = valueflows_node::app::KEY_FILE;
+    std::fs::copy(a.node.app().config().data_dir.join(key), backup.path().join(key)).expect("key");
+    let old_head = head(&a, &a_did).await;
+    for l in ["second", "third"] {
+        a.ok(CREATE_UNIT, json!({"l": l})).await;
+    }
+    let a_head = head(&a, &a_did).await;
+    wait_for_head(&b, &a_did, &a_head).await;
+    a.stop().await;
+
+    // Restored, with a peer that does not answer: local writes wait.
+    let restored = TestNode::spawn_in(backup, Backend::Sqlite, |c| {
+        c.federation.peers = vec!["http://127.0.0.1:9".to_owned()];
+        c.federation.interval_secs = 1;
+        c.federation.catch_up_secs = 600;
+    })
+    .await
+    .expect("restored node");
+    assert_eq!(restored.node.app().did().as_str(), a_did, "the same node");
+    assert_eq!(head(&restored, &a_did).await, old_head, "the older copy");
+    let refused = restored.gql(CREATE_UNIT, json!({"l": "too soon"})).await;
+    assert_eq!(vf_tests::error_code(&refused), Some("UNAVAILABLE"), "{refused}");
+    assert_eq!(head(&restored, &a_did).await, old_head, "nothing written");
+
+    // An admin points it at B: it takes its own ops back, then writes after them.
+    let admin = restored.token_for(&restored.node.app().self_agent().to_string(), valueflows_node::auth::Scope::Admin);
+    let add = "mutation($u: String!) { addFederationPeer(url: $u) { url } }";
+    let r = restored.gql_as(Some(&admin), add, json!({"u": b.url})).await;
+    assert!(r.get("errors").is_none(), "{r}");
+    wait_for_head(&restored, &a_did, &a_head).await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while restored.node.app().writes_held().is_some() {
+        assert!(Instant::now() < deadline, "writes never opened");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    restored.ok(CREATE_UNIT, json!({"l": "fourth"})).await;
+    let new_head = head(&restored, &a_did).await;
+    assert_eq!(new_head.as_ref().map(|h| h.0), a_head.as_ref().map(|h| h.0 + 1), "the next seq of the one feed");
+
+    // B takes it from the restored node as the continuation of the feed it holds.
+    let admin_b = b.token_for(&b.node.app().self_agent().to_string(), valueflows_node::auth::Scope::Admin);
+    let r = b.gql_as(Some(&admin_b), add, json!({"u": restored.url})).await;
+    assert!(r.get("errors").is_none(), "{r}");
+    wait_for_head(&b, &a_did, &new_head).await;
+    let forks = b.ok("{ federation { forks { origin } } }", json!({})).await;
+    assert_eq!(forks["federation"]["forks"], json!([]));
+    restored.stop().await;
+    b.stop().await;
 }

@@ -1,5 +1,6 @@
 //! sea-orm entities: the row form of everything the node stores.
 
+pub mod feed_fork;
 pub mod node_meta;
 pub mod op;
 pub mod record;
