@@ -4,13 +4,17 @@ CARGO ?= cargo
 DATA_DIR ?= ./vf-data
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: help run test test-rust schema schema-check compat tripwire bench lint fmt ci
+.PHONY: help run run-network test test-rust schema schema-check compat tripwire bench lint fmt ci
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 run: ## Run one node on the embedded default (SQLite in ./vf-data) at http://127.0.0.1:8080/graphql
 	$(CARGO) run --release -p valueflows-node --bin vf-node -- serve --data-dir $(DATA_DIR) --listen $(LISTEN)
+
+run-network: ## Run three local nodes federating in a line (A - B - C); prints their GraphiQL URLs and admin tokens
+	$(CARGO) build --release -p valueflows-node --bin vf-node
+	./examples/network/run.sh
 
 test: tripwire test-rust compat ## All tests: unit, property, end-to-end (SQLite and PostgreSQL), schema compatibility
 
