@@ -45,6 +45,7 @@ bench: ## Criterion benchmarks and the HTTP load tool (release build)
 	$(CARGO) bench -p valueflows-node --bench trace
 	$(CARGO) build --release -p valueflows-node -p vf-tests
 	./target/release/vf-load --events 100000 --clients 16 --seconds 20
+	./target/release/vf-sync-bench --ops 100000 --samples 200 --idle-sizes 10000,1000000
 
 lint: ## rustfmt check, clippy and rustdoc with warnings as errors
 	$(CARGO) fmt --all --check

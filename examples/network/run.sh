@@ -7,7 +7,7 @@
 #   NETWORK_DIR=/tmp/net BASE_PORT=9000 make run-network
 set -euo pipefail
 
-BIN=${VF_NODE:-./target/release/vf-node}
+BIN=${NODE_BIN:-./target/release/vf-node}
 DIR=${NETWORK_DIR:-./vf-network}
 BASE=${BASE_PORT:-8081}
 NAMES=(a b c)

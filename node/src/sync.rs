@@ -101,6 +101,14 @@ pub struct PeerHealth {
     pub lag_ops: u64,
     /// Since when this node has been behind the peer (RFC 3339), if it is.
     pub behind_since: Option<String>,
+    /// Milliseconds spent fetching pages from it (network, reading, parsing the page).
+    pub fetch_ms: u64,
+    /// Milliseconds spent verifying its ops (ids, signatures, chain).
+    pub verify_ms: u64,
+    /// Milliseconds spent storing its ops, their records and the refolded state.
+    pub apply_ms: u64,
+    /// How long the last round took, in microseconds.
+    pub last_round_us: u64,
 }
 
 impl PeerHealth {
@@ -354,6 +362,10 @@ fn write<T>(m: &std::sync::RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
     m.write().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
 fn now_secs() -> i64 {
     chrono::Utc::now().timestamp()
 }
@@ -536,7 +548,9 @@ async fn pull_loop(inner: Arc<Inner>, peer: Arc<Peer>, mut stop: watch::Receiver
         if *removed.borrow() {
             return;
         }
+        let started = std::time::Instant::now();
         let result = round(&inner, &peer).await;
+        lock(&peer.health).last_round_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
         let delay = {
             let mut h = lock(&peer.health);
             match result {
@@ -649,7 +663,9 @@ async fn round(inner: &Inner, peer: &Peer) -> Result<(u64, u64), SyncError> {
             }
             let path = protocol::OPS_PATH.replace("{origin}", origin.as_str());
             let url = format!("{}{path}?after={}&limit={page_ops}", peer.url, cursor.seq);
+            let started = std::time::Instant::now();
             let page: OpsPage = get_json(inner, &url, Some(&did), MAX_PAGE_BYTES + MAX_DOC_BYTES).await?;
+            let fetched = started.elapsed();
             if page.origin != feed.origin {
                 return Err(SyncError::Document { url, message: "the page is of another feed".to_owned() });
             }
@@ -658,12 +674,24 @@ async fn round(inner: &Inner, peer: &Peer) -> Result<(u64, u64), SyncError> {
                 lag += feed.seq - cursor.seq;
                 break;
             }
-            let checked = protocol::check_page(&origin, &cursor, &page.ops, &OpLimits::default());
+            // Verifying a page is CPU work (a signature per op): off the async workers.
+            let (o, c) = (origin.clone(), cursor.clone());
+            let checked =
+                tokio::task::spawn_blocking(move || protocol::check_page(&o, &c, &page.ops, &OpLimits::default()))
+                    .await
+                    .map_err(|e| SyncError::Feed { origin: origin.to_string(), message: format!("page check: {e}") })?;
+            let verified = started.elapsed();
             let n = checked.verified.len() as u64;
             if n > 0 {
                 let ops = RemoteOps { origin: origin.to_string(), ops: checked.verified };
                 inner.app.apply_remote(ops).await?;
                 pulled += n;
+            }
+            {
+                let mut h = lock(&peer.health);
+                h.fetch_ms += millis(fetched);
+                h.verify_ms += millis(verified - fetched);
+                h.apply_ms += millis(started.elapsed() - verified);
             }
             if let Some(e) = checked.error {
                 let diverged = n == 0
