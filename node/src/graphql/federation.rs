@@ -152,10 +152,11 @@ impl Federation {
         let all = forks::all(super::app(ctx).store().db()).await.map_err(AppError::from)?;
         Ok(all.into_iter().map(FeedFork).collect())
     }
-    /// The peers this node pulls from, with their sync health (`admin`).
-    async fn peers(&self, ctx: &Context<'_>) -> GqlResult<Vec<FederationPeer>> {
+    /// The peers this node pulls from, with their sync health (`admin`; for anyone else it
+    /// is null, with an error, and the other fields still answer).
+    async fn peers(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<FederationPeer>>> {
         caller(ctx).require(Scope::Admin)?;
-        Ok(sync(ctx)?.health().into_iter().map(FederationPeer).collect())
+        Ok(Some(sync(ctx)?.health().into_iter().map(FederationPeer).collect()))
     }
 }
 

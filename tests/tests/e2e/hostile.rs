@@ -252,6 +252,11 @@ async fn an_honest_node_refuses_bad_peers_and_still_converges() {
     assert_eq!(true_units.count(), 5 * N as usize, "every record of every true op, nothing else");
     let fed = node.ok(FEDERATION, json!({})).await;
     assert_eq!(fed["federation"]["forks"], json!([]), "bad peers are no evidence of forks: {fed}");
+    // Peers are for admins; the rest of `federation` still answers anyone who may read.
+    let open = node.gql_as(None, "{ federation { did peers { url } } }", json!({})).await;
+    assert_eq!(vf_tests::error_code(&open), Some("UNAUTHENTICATED"), "{open}");
+    assert_eq!(open["data"]["federation"]["did"], node.node.app().did().as_str(), "{open}");
+    assert!(open["data"]["federation"]["peers"].is_null());
 
     // A flood of notifies: each answered at once, and the node still serves.
     let key = NodeKey::generate();
