@@ -252,3 +252,42 @@ pub fn replace_database(url: &str, name: &str) -> String {
 pub fn error_code(v: &Value) -> Option<&str> {
     v["errors"][0]["extensions"]["code"].as_str()
 }
+
+/// Grows a feed signed by `key` to `n` ops (from `ops`, its first ops, possibly none). With a
+/// `tag`, each new op creates a unit labelled `"{tag} unit {seq}"` (branches signed with
+/// different tags differ); without, the ops carry no records.
+pub fn signed_feed(
+    key: &valueflows_federation::NodeKey,
+    mut ops: Vec<(valueflows_federation::Op, valueflows_federation::OpId)>,
+    n: u64,
+    tag: Option<&str>,
+) -> Vec<(valueflows_federation::Op, valueflows_federation::OpId)> {
+    use valueflows_federation::{OP_VERSION, RecordRevision, UnsignedOp};
+    for seq in (ops.len() as u64 + 1)..=n {
+        let id = uuid::Uuid::now_v7();
+        let records = tag
+            .map(|tag| RecordRevision {
+                kind: "Unit".to_owned(),
+                id,
+                revision_id: id,
+                retracted: false,
+                body: json!({"id": id.to_string(), "label": format!("{tag} unit {seq}"), "symbol": format!("u{seq}")}),
+            })
+            .into_iter()
+            .collect();
+        let op = UnsignedOp {
+            v: OP_VERSION,
+            origin: key.did(),
+            seq,
+            prev: ops.last().map(|(_, id)| id.clone()),
+            time: format!("2026-05-01T10:{:02}:{:02}Z", (seq / 60) % 60, seq % 60),
+            author: None,
+            records,
+        }
+        .sign(key)
+        .expect("an op of the key's own feed signs");
+        let op_id = op.id().expect("a signed op has an id");
+        ops.push((op, op_id));
+    }
+    ops
+}

@@ -13,7 +13,7 @@ use anyhow::{Context, bail};
 use clap::Parser;
 use hdrhistogram::Histogram;
 use serde_json::{Value, json};
-use valueflows_federation::{NodeKey, OP_VERSION, Op, OpId, RecordRevision, UnsignedOp};
+use valueflows_federation::{NodeKey, Op, OpId};
 use valueflows_node::app::App;
 use valueflows_node::app::remote::RemoteOps;
 use valueflows_node::store::ops;
@@ -33,37 +33,17 @@ struct Args {
     idle_sizes: Vec<u64>,
 }
 
-/// `n` ops of `key`'s feed; with `records`, each creates a unit (about 500 bytes an op).
+/// `n` ops of `key`'s feed with their JSON; with `records`, each creates a unit (about 500
+/// bytes an op).
 fn signed_feed(key: &NodeKey, n: u64, records: bool) -> anyhow::Result<Vec<(Op, OpId, String)>> {
-    let mut out: Vec<(Op, OpId, String)> = Vec::with_capacity(n as usize);
-    for seq in 1..=n {
-        let id = uuid::Uuid::now_v7();
-        let records = if records {
-            vec![RecordRevision {
-                kind: "Unit".to_owned(),
-                id,
-                revision_id: id,
-                retracted: false,
-                body: json!({"id": id.to_string(), "label": format!("unit number {seq}"), "symbol": format!("u{seq}")}),
-            }]
-        } else {
-            Vec::new()
-        };
-        let op = UnsignedOp {
-            v: OP_VERSION,
-            origin: key.did(),
-            seq,
-            prev: out.last().map(|(_, id, _)| id.clone()),
-            time: "2026-05-01T10:00:00Z".to_owned(),
-            author: None,
-            records,
-        }
-        .sign(key)?;
-        let op_id = op.id()?;
-        let json = op.to_json()?;
-        out.push((op, op_id, json));
-    }
-    Ok(out)
+    let tag = records.then_some("bench");
+    vf_tests::signed_feed(key, Vec::new(), n, tag)
+        .into_iter()
+        .map(|(op, id)| {
+            let json = op.to_json()?;
+            Ok((op, id, json))
+        })
+        .collect()
 }
 
 /// Stores `feed` at `app` as if pulled, in pages of 1,000.

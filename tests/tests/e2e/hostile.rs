@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 use valueflows_federation::protocol::{Endpoints, FeedHead, NodeInfo};
-use valueflows_federation::{NodeKey, OP_VERSION, Op, OpId, OpLimits, RecordRevision, UnsignedOp, peer_token};
+use valueflows_federation::{NodeKey, Op, OpId, OpLimits, peer_token};
 use valueflows_node::auth::Scope;
 use valueflows_node::store::ops;
 use vf_tests::{Backend, TestNode};
@@ -25,30 +25,8 @@ fn feed(key: &NodeKey, n: u64, tag: &str) -> Vec<(Op, OpId)> {
 }
 
 /// `ops` grown to `n` ops.
-fn extend(key: &NodeKey, mut ops: Vec<(Op, OpId)>, n: u64, tag: &str) -> Vec<(Op, OpId)> {
-    for seq in (ops.len() as u64 + 1)..=n {
-        let id = uuid::Uuid::now_v7();
-        let op = UnsignedOp {
-            v: OP_VERSION,
-            origin: key.did(),
-            seq,
-            prev: ops.last().map(|(_, id)| id.clone()),
-            time: format!("2026-05-01T10:{:02}:{:02}Z", seq / 60, seq % 60),
-            author: None,
-            records: vec![RecordRevision {
-                kind: "Unit".to_owned(),
-                id,
-                revision_id: id,
-                retracted: false,
-                body: json!({"id": id.to_string(), "label": format!("{tag} unit {seq}"), "symbol": format!("u{seq}")}),
-            }],
-        }
-        .sign(key)
-        .expect("sign");
-        let op_id = op.id().expect("id");
-        ops.push((op, op_id));
-    }
-    ops
+fn extend(key: &NodeKey, ops: Vec<(Op, OpId)>, n: u64, tag: &str) -> Vec<(Op, OpId)> {
+    vf_tests::signed_feed(key, ops, n, Some(tag))
 }
 
 fn wire(ops: &[(Op, OpId)]) -> Vec<String> {
