@@ -624,18 +624,22 @@ async fn round(inner: &Inner, peer: &Peer) -> Result<(u64, u64), SyncError> {
     let heads_url = format!("{}{}", peer.url, protocol::HEADS_PATH);
     let heads: Heads = get_json(inner, &heads_url, Some(&did), MAX_DOC_BYTES).await?;
     let remote = Remote { inner, url: &peer.url, did: &did };
+    let mut frozen: BTreeSet<String> =
+        forks::all(inner.app.store().db()).await?.into_iter().map(|f| f.origin).collect();
     // Fork evidence travels with heads: a proof checks by itself, whoever passes it on.
+    // Proofs of feeds already frozen here are not checked again.
     for proof in &heads.forks {
-        if read(&inner.follow).contains(&proof.origin) {
-            match Fork::from_proof(proof, &OpLimits::default()) {
-                Ok(fork) => remote.found_fork(&fork).await?,
-                Err(e) => {
-                    tracing::warn!(peer = %peer.url, origin = %proof.origin, error = %e, "bad fork proof ignored")
-                }
+        if frozen.contains(&proof.origin) || !read(&inner.follow).contains(&proof.origin) {
+            continue;
+        }
+        match Fork::from_proof(proof, &OpLimits::default()) {
+            Ok(fork) => {
+                remote.found_fork(&fork).await?;
+                frozen.insert(proof.origin.clone());
             }
+            Err(e) => tracing::warn!(peer = %peer.url, origin = %proof.origin, error = %e, "bad fork proof ignored"),
         }
     }
-    let frozen: BTreeSet<String> = forks::all(inner.app.store().db()).await?.into_iter().map(|f| f.origin).collect();
     let page_ops = inner.app.config().federation.page_ops.clamp(1, MAX_PAGE_OPS);
     let (mut pulled, mut lag) = (0u64, 0u64);
     for feed in heads.feeds {

@@ -153,6 +153,11 @@ impl TestNode {
         }
     }
 
+    /// A token with `admin` scope for the node's own organization.
+    pub fn admin_token(&self) -> String {
+        self.token_for(&self.node.app().self_agent().to_string(), Scope::Admin)
+    }
+
     /// A token for `agent` with `scope`.
     pub fn token_for(&self, agent: &str, scope: Scope) -> String {
         let app = self.node.app();

@@ -106,7 +106,7 @@ async fn any_order_duplication_or_partition_gives_the_same_digest() {
     let seeds: u64 = std::env::var("VF_CONVERGENCE_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(6);
     for seed in 0..seeds {
         let mut rng = StdRng::seed_from_u64(seed);
-        let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().expect("dir")).collect();
+        let dirs: Vec<tempfile::TempDir> = (0..4).map(|_| tempfile::tempdir().expect("dir")).collect();
         // In order, feed after feed.
         let ordered = empty_node(&dirs[0]).await;
         for f in &all {
@@ -118,8 +118,7 @@ async fn any_order_duplication_or_partition_gives_the_same_digest() {
         // Partitioned: the two halves of a network each hold some prefix of every feed;
         // then each takes what it lacks, in a schedule of its own.
         let left = empty_node(&dirs[2]).await;
-        let right_dir = tempfile::tempdir().expect("dir");
-        let right = empty_node(&right_dir).await;
+        let right = empty_node(&dirs[3]).await;
         let mut left_held: Vec<usize> = all.iter().map(|f| rng.gen_range(0..=f.ops.len())).collect();
         let mut right_held: Vec<usize> = all.iter().map(|f| rng.gen_range(0..=f.ops.len())).collect();
         for (i, f) in all.iter().enumerate() {

@@ -237,7 +237,7 @@ async fn a_restored_node_catches_up_on_itself_before_writing() {
     assert_eq!(head(&restored, &a_did).await, old_head, "nothing written");
 
     // An admin points it at B: it takes its own ops back, then writes after them.
-    let admin = restored.token_for(&restored.node.app().self_agent().to_string(), valueflows_node::auth::Scope::Admin);
+    let admin = restored.admin_token();
     let add = "mutation($u: String!) { addFederationPeer(url: $u) { url } }";
     let r = restored.gql_as(Some(&admin), add, json!({"u": b.url})).await;
     assert!(r.get("errors").is_none(), "{r}");
@@ -252,7 +252,7 @@ async fn a_restored_node_catches_up_on_itself_before_writing() {
     assert_eq!(new_head.as_ref().map(|h| h.0), a_head.as_ref().map(|h| h.0 + 1), "the next seq of the one feed");
 
     // B takes it from the restored node as the continuation of the feed it holds.
-    let admin_b = b.token_for(&b.node.app().self_agent().to_string(), valueflows_node::auth::Scope::Admin);
+    let admin_b = b.admin_token();
     let r = b.gql_as(Some(&admin_b), add, json!({"u": restored.url})).await;
     assert!(r.get("errors").is_none(), "{r}");
     wait_for_head(&b, &a_did, &new_head).await;

@@ -15,7 +15,6 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 use valueflows_federation::protocol::{Endpoints, FeedHead, NodeInfo};
 use valueflows_federation::{NodeKey, Op, OpId, OpLimits, peer_token};
-use valueflows_node::auth::Scope;
 use valueflows_node::store::ops;
 use vf_tests::{Backend, TestNode};
 
@@ -211,7 +210,7 @@ async fn an_honest_node_refuses_bad_peers_and_still_converges() {
     let add = "mutation($u: String!) { addFederationPeer(url: $u) { url } }";
     let refused = node.gql(add, json!({"u": honest_url})).await;
     assert_eq!(vf_tests::error_code(&refused), Some("FORBIDDEN"), "{refused}");
-    let admin = node.token_for(&node.node.app().self_agent().to_string(), Scope::Admin);
+    let admin = node.admin_token();
     let added = node.gql_as(Some(&admin), add, json!({"u": honest_url})).await;
     assert_eq!(added["data"]["addFederationPeer"]["url"], honest_url.as_str(), "{added}");
 
@@ -313,7 +312,7 @@ async fn equal_heads_give_equal_digests() {
     })
     .await;
     let b_did = b.node.app().did().to_string();
-    let admin = a.token_for(&a.node.app().self_agent().to_string(), Scope::Admin);
+    let admin = a.admin_token();
     let follow = "mutation($d: String!) { followFeed(did: $d) }";
     let r = a.gql_as(Some(&admin), follow, json!({"d": b_did})).await;
     assert!(r["data"]["followFeed"].as_array().is_some_and(|l| l.contains(&json!(b_did))), "{r}");
