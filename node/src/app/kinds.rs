@@ -69,6 +69,8 @@ pub mod kind {
     pub const SETTLEMENT: &str = "Settlement";
     /// An appreciation.
     pub const APPRECIATION: &str = "Appreciation";
+    /// A home origin's acknowledgement of another origin's event on its resources.
+    pub const ACKNOWLEDGEMENT: &str = "Acknowledgement";
 
     /// Both agent kinds.
     pub const AGENTS: &[&str] = &[PERSON, ORGANIZATION];
@@ -884,6 +886,7 @@ pub fn draft_from_json(of_kind: &str, body: serde_json::Value) -> Result<Draft, 
         kind::CLAIM => of::<vf::Claim>(body)?,
         kind::SETTLEMENT => of::<vf::Settlement>(body)?,
         kind::APPRECIATION => of::<vf::Appreciation>(body)?,
+        kind::ACKNOWLEDGEMENT => of::<super::ack::Acknowledgement>(body)?,
         other => return Err(AppError::invalid("kind", format!("unknown record kind `{other}`"))),
     };
     if draft.kind != of_kind {

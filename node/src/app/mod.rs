@@ -1,6 +1,7 @@
 //! Use cases: the only layer that talks to the store and signs ops. GraphQL and the CLI
 //! call it; it never sees HTTP or GraphQL types.
 
+pub mod ack;
 pub mod cache;
 pub mod changes;
 pub mod claim;
@@ -260,6 +261,12 @@ impl App {
         author: vf::AgentId,
     ) -> Result<Vec<record::Model>, AppError> {
         Ok(self.submit(Command::PlanFromRecipe(Box::new(input)), author).await?.rows)
+    }
+
+    /// Acknowledges another origin's event on resources homed at this node (see [`ack`]);
+    /// returns the acknowledgement's row.
+    pub async fn acknowledge(&self, input: ack::AckInput, author: vf::AgentId) -> Result<record::Model, AppError> {
+        first(self.submit(Command::Acknowledge(Box::new(input)), author).await?)
     }
 
     /// Stores verified ops of a peer's feed (see [`remote::apply`]); returns the feed's

@@ -27,11 +27,12 @@ pub fn parse<T: serde::de::DeserializeOwned>(m: &record::Model) -> Result<T, App
         .map_err(|e| AppError::Internal(format!("stored {} {} does not parse: {e}", m.kind, m.id)))
 }
 
-/// A resource's record and derived state as they stand, if it exists and is live.
+/// A resource's record and derived state as they stand, if it exists and is live, and
+/// whether it is homed at this node.
 async fn resource_view(
     ctx: &mut WriteCtx<'_>,
     id: Option<vf::ResourceId>,
-) -> Result<Option<vf::ResourceView>, AppError> {
+) -> Result<Option<(vf::ResourceView, bool)>, AppError> {
     let Some(id) = id else { return Ok(None) };
     let Some(m) = ctx.get(id.uuid()).await?.filter(|m| !m.deleted && m.kind == kind::ECONOMIC_RESOURCE) else {
         return Ok(None);
@@ -41,7 +42,7 @@ async fn resource_view(
         Some(s) => serde_json::from_str(&s)?,
         None => vf::ResourceState::new(&resource),
     };
-    Ok(Some(vf::ResourceView { resource, state }))
+    Ok(Some((vf::ResourceView { resource, state }, m.origin == ctx.origin())))
 }
 
 /// The process specification each of `processes` is based on.
@@ -98,8 +99,8 @@ async fn fill_default_units(
 
 /// Records one event inside the writer's batch; returns `[event id, created resource id?]`.
 pub async fn record_event(ctx: &mut WriteCtx<'_>, input: EventInput) -> Result<Vec<Uuid>, AppError> {
-    let res = resource_view(ctx, input.event.resource_inventoried_as).await?;
-    let to_res = resource_view(ctx, input.event.to_resource_inventoried_as).await?;
+    let (res, res_home) = resource_view(ctx, input.event.resource_inventoried_as).await?.unzip();
+    let (to_res, to_res_home) = resource_view(ctx, input.event.to_resource_inventoried_as).await?.unzip();
     let corrected = match input.event.corrects {
         Some(id) => ctx
             .get(id.uuid())
@@ -120,9 +121,11 @@ pub async fn record_event(ctx: &mut WriteCtx<'_>, input: EventInput) -> Result<V
         &vf::EventContext { resource: res.as_ref(), to_resource: to_res.as_ref(), corrected: corrected.as_ref() },
     )?;
 
-    let mut states: BTreeMap<vf::ResourceId, vf::ResourceState> = BTreeMap::new();
-    for v in [res, to_res].into_iter().flatten() {
-        states.insert(v.resource.id, v.state);
+    // Each resource with whether this node is its home (an event recorded here changes a
+    // resource homed elsewhere only once its home acknowledges it).
+    let mut states: BTreeMap<vf::ResourceId, (vf::ResourceState, bool)> = BTreeMap::new();
+    for (v, home) in [res.zip(res_home), to_res.zip(to_res_home)].into_iter().flatten() {
+        states.insert(v.resource.id, (v.state, home));
     }
     let mut ids = vec![event_id.uuid()];
     if let Some(created) = &recorded.created_resource {
@@ -136,7 +139,7 @@ pub async fn record_event(ctx: &mut WriteCtx<'_>, input: EventInput) -> Result<V
         let draft = Draft::of(created)?;
         ctx.check_refs(&draft).await?;
         ctx.put(draft, None, false)?;
-        states.insert(created.id, vf::ResourceState::new(created));
+        states.insert(created.id, (vf::ResourceState::new(created), true));
         ids.push(created.id.uuid());
     }
     let event = recorded.event;
@@ -150,15 +153,19 @@ pub async fn record_event(ctx: &mut WriteCtx<'_>, input: EventInput) -> Result<V
     };
     let stage_map = stages_of(&process_rows)?;
     let stage_of = |p: vf::ProcessId| stage_map.get(&p).copied();
-    for state in states.values_mut() {
-        state.apply(&event, &stage_of);
+    for (state, home) in states.values_mut() {
+        if *home {
+            state.apply(&event, &stage_of);
+        } else {
+            state.pend(&event);
+        }
         ctx.put_state(state)?;
     }
     Ok(ids)
 }
 
-/// The events that touch `resource`, as stored.
-async fn events_of<C: ConnectionTrait>(db: &C, resource: Uuid) -> Result<Vec<vf::EconomicEvent>, AppError> {
+/// The live events that touch `resource`, as stored, with their origins.
+async fn events_of<C: ConnectionTrait>(db: &C, resource: Uuid) -> Result<Vec<(vf::EconomicEvent, String)>, AppError> {
     let key = vec![resource.to_string()];
     let mut ids: Vec<Uuid> = Vec::new();
     for field in ["resourceInventoriedAs", "toResourceInventoriedAs"] {
@@ -166,27 +173,35 @@ async fn events_of<C: ConnectionTrait>(db: &C, resource: Uuid) -> Result<Vec<vf:
     }
     ids.sort();
     ids.dedup();
-    records::get_many(db, &ids).await?.iter().filter(|m| !m.deleted).map(parse).collect()
+    records::get_many(db, &ids).await?.into_iter().filter(|m| !m.deleted).map(|m| Ok((parse(&m)?, m.origin))).collect()
 }
 
-/// The state of `resource` folded from scratch from its stored events.
-pub async fn fold_from_records<C: ConnectionTrait>(
-    db: &C,
-    resource: &vf::EconomicResource,
-) -> Result<vf::ResourceState, AppError> {
-    let events = events_of(db, resource.id.uuid()).await?;
-    let processes: Vec<Uuid> = events.iter().filter_map(|e| e.output_of).map(|p| p.uuid()).collect();
+/// The state of the resource `row` folded from scratch from its stored events. An event
+/// counts when its origin is the resource's home (`row.origin`) or the home acknowledged
+/// it (see [`super::ack`]); the others are listed as pending.
+pub async fn fold_from_records<C: ConnectionTrait>(db: &C, row: &record::Model) -> Result<vf::ResourceState, AppError> {
+    let resource: vf::EconomicResource = parse(row)?;
+    let events = events_of(db, row.id).await?;
+    let foreign: Vec<Uuid> = events.iter().filter(|(_, o)| *o != row.origin).map(|(e, _)| e.id.uuid()).collect();
+    let acked = super::ack::acknowledged_by(db, &row.origin, &foreign).await?;
+    let (counted, pending): (Vec<_>, Vec<_>) =
+        events.into_iter().partition(|(e, o)| *o == row.origin || acked.contains(&e.id.uuid()));
+    let counted: Vec<vf::EconomicEvent> = counted.into_iter().map(|(e, _)| e).collect();
+    let processes: Vec<Uuid> = counted.iter().filter_map(|e| e.output_of).map(|p| p.uuid()).collect();
     let stage_map = stages_of(&records::get_many(db, &processes).await?)?;
     let stage_of = |p: vf::ProcessId| stage_map.get(&p).copied();
-    Ok(vf::fold(resource, &events, &stage_of))
+    let mut state = vf::fold(&resource, &counted, &stage_of);
+    for (e, _) in &pending {
+        state.pend(e);
+    }
+    Ok(state)
 }
 
-/// Recomputes and stages one resource's state after its descriptive record changed.
+/// Recomputes and stages one resource's state from its events.
 /// Runs as a barrier command: every event is already in the database.
 pub async fn refold(ctx: &mut WriteCtx<'_>, id: Uuid) -> Result<(), AppError> {
     let m = ctx.get(id).await?.ok_or_else(|| AppError::NotFound(format!("no resource {id}")))?;
-    let resource: vf::EconomicResource = parse(&m)?;
-    let state = fold_from_records(ctx.db, &resource).await?;
+    let state = fold_from_records(ctx.db, &m).await?;
     ctx.put_state(&state)
 }
 
@@ -242,8 +257,7 @@ pub async fn rebuild<C: ConnectionTrait>(db: &C, apply: bool) -> Result<RebuildR
         let ids: Vec<Uuid> = page.iter().map(|m| m.id).collect();
         let stored = records::states(db, &ids).await?;
         for m in &page {
-            let resource: vf::EconomicResource = parse(m)?;
-            let fresh = fold_from_records(db, &resource).await?;
+            let fresh = fold_from_records(db, m).await?;
             let fresh_json = serde_json::to_value(&fresh)?;
             let old_json = match stored.get(&m.id) {
                 Some(s) => Some(serde_json::from_str::<serde_json::Value>(s)?),

@@ -10,7 +10,8 @@
 //! A record revision that cannot be applied never blocks the feed: its op is stored, the
 //! revision is left out and logged with the reason. That happens when the record's id is
 //! homed at another origin (only a record's home origin may revise it), when its body breaks
-//! this node's rules for its kind, or when its kind is unknown.
+//! this node's rules for its kind, when its kind is unknown, or when it is an
+//! acknowledgement whose id is not its origin's for its event (see [`super::ack`]).
 
 use std::collections::BTreeSet;
 
@@ -18,6 +19,7 @@ use uuid::Uuid;
 use valueflows_federation::{Op, OpId};
 use valueflows_model as vf;
 
+use super::ack::{Acknowledgement, ack_id, resources_of};
 use super::kinds::{draft_from_json, kind};
 use super::observation::{parse, refold};
 use super::writer::{Provenance, WriteCtx};
@@ -117,6 +119,15 @@ async fn apply_revision(
     let mut touched = Vec::new();
     match draft.kind {
         kind::ECONOMIC_RESOURCE => touched.push(draft.id),
+        // An acknowledgement's id names its origin and event: one per pair, on every node.
+        kind::ACKNOWLEDGEMENT => {
+            let ack: Acknowledgement =
+                serde_json::from_value(draft.body.clone()).map_err(|e| AppError::invalid("body", e.to_string()))?;
+            if draft.id != ack_id(origin, ack.event.uuid()) {
+                return Err(AppError::invalid("id", "not the id of this origin's acknowledgement of this event"));
+            }
+            touched.extend(resources_of(ctx, origin, &ack).await?);
+        }
         // The resources an event names are among the references its draft carries.
         kind::ECONOMIC_EVENT => touched.extend(
             draft

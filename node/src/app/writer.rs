@@ -50,6 +50,8 @@ pub enum Command {
     RecordEvent(Box<super::observation::EventInput>),
     /// Create a plan, its processes and commitments from a recipe.
     PlanFromRecipe(Box<super::recipe::PlanFromRecipe>),
+    /// Acknowledge another origin's event on resources homed here, folding it in.
+    Acknowledge(Box<super::ack::AckInput>),
     /// Store verified ops of another origin's feed (or of this node's own, restored from
     /// peers) with their records, and fold them into derived state. Adds no op of its own.
     ApplyRemote(Box<super::remote::RemoteOps>),
@@ -79,6 +81,8 @@ impl Command {
             Command::RecordEvent(_) => false,
             // It reads the recipe through the index.
             Command::PlanFromRecipe(_) => true,
+            // It folds the event's resources again, through the index.
+            Command::Acknowledge(_) => true,
             // It folds through the index, and may extend this node's own feed.
             Command::ApplyRemote(_) => true,
         }
@@ -94,6 +98,7 @@ impl Command {
             Command::Delete { .. } => "delete",
             Command::RecordEvent(_) => "record event",
             Command::PlanFromRecipe(_) => "plan from recipe",
+            Command::Acknowledge(_) => "acknowledge event",
             Command::ApplyRemote(_) => "apply remote ops",
         }
     }
@@ -122,7 +127,11 @@ impl Command {
                         .map(|u| u.uuid()),
                 );
             }
-            Command::Update { .. } | Command::Delete { .. } | Command::PlanFromRecipe(_) | Command::ApplyRemote(_) => {}
+            Command::Update { .. }
+            | Command::Delete { .. }
+            | Command::PlanFromRecipe(_)
+            | Command::Acknowledge(_)
+            | Command::ApplyRemote(_) => {}
         }
     }
 }
@@ -491,6 +500,7 @@ impl<'a> WriteCtx<'a> {
             Command::Delete { kinds, target } => vec![self.delete(kinds, target).await?],
             Command::RecordEvent(input) => super::observation::record_event(self, *input).await?,
             Command::PlanFromRecipe(input) => super::recipe::plan_from_recipe(self, *input).await?,
+            Command::Acknowledge(input) => super::ack::acknowledge(self, *input).await?,
             Command::ApplyRemote(_) => return Err(AppError::Internal("remote ops are applied apart".to_owned())),
         })
     }
@@ -532,6 +542,11 @@ impl<'a> WriteCtx<'a> {
         states.sort();
         states.dedup();
         Committed { seq, time: self.now.clone(), author, records: std::mem::take(&mut self.changes), states }
+    }
+
+    /// The origin this node writes as (its own feed's DID).
+    pub fn origin(&self) -> &str {
+        self.origin
     }
 
     /// A record as it stands: staged by this command or the batch, else stored.

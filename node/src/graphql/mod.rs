@@ -1,6 +1,7 @@
 //! The vf-graphql API (0.9.0-alpha.10 names and shapes), built with async-graphql.
 //! Object types wrap domain records; resolvers call the app layer.
 
+pub mod acknowledgement;
 pub mod action;
 pub mod agent;
 pub mod agreement;
@@ -89,6 +90,7 @@ pub struct Mutation(
     proposal_list::ProposalListMutation,
     claim::ClaimMutation,
     appreciation::AppreciationMutation,
+    acknowledgement::AcknowledgementMutation,
     federation::FederationMutation,
 );
 

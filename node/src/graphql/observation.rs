@@ -470,6 +470,18 @@ impl EconomicEvent {
     async fn satisfies(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<super::satisfaction::Satisfaction>>> {
         Ok(Some(super::satisfaction::satisfactions_by(ctx, self.0.id).await?))
     }
+    /// The DID of the node that recorded this event (its home). On a resource homed at
+    /// another node, the event counts once that node acknowledges it.
+    async fn home_node(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
+        super::acknowledgement::home_node(ctx, self.0.id, EVENT).await
+    }
+    /// Confirmations of this event by the home nodes of the resources it names, oldest first.
+    async fn acknowledgements(
+        &self,
+        ctx: &Context<'_>,
+    ) -> GqlResult<Vec<super::acknowledgement::EventAcknowledgement>> {
+        super::acknowledgement::acknowledgements_of(ctx, self.0.id).await
+    }
 }
 
 /// An event that must exist (a required field).
@@ -638,6 +650,17 @@ impl EconomicResource {
     }
     async fn meta(&self) -> RecordMeta {
         RecordMeta::of(&self.0)
+    }
+    /// The DID of the node this resource is homed at: the one whose acknowledgement lets
+    /// events recorded by other nodes change it.
+    async fn home_node(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
+        super::acknowledgement::home_node(ctx, self.0.id, RESOURCE).await
+    }
+    /// Events other nodes recorded on this resource that its home node has not acknowledged
+    /// yet: they do not change its quantities, location or accountable agent until it does.
+    async fn pending_events(&self, ctx: &Context<'_>) -> GqlResult<Vec<EconomicEvent>> {
+        let ids: Vec<Uuid> = self.derived(ctx).await?.pending.iter().map(|e| e.uuid()).collect();
+        Ok(load_events(ctx, &ids).await?)
     }
     /// The current place an economic resource is located. Could be at any level of granularity, from a town to an address to a warehouse location. Usually mappable.
     async fn current_location(&self, ctx: &Context<'_>) -> GqlResult<Option<SpatialThing>> {

@@ -17,6 +17,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, broadcast, watch};
 use uuid::Uuid;
 use valueflows_model as vf;
 
+use super::acknowledgement::EventAcknowledgement;
 use super::agent::{Agent, AgentRelationship, AgentRelationshipRole, Organization, Person, load_agent};
 use super::agreement::Agreement;
 use super::appreciation::Appreciation;
@@ -372,6 +373,7 @@ ledger_records! {
     Claim => CLAIM, "A claim.";
     Settlement => SETTLEMENT, "A settlement of a claim.";
     Appreciation => APPRECIATION, "An appreciation.";
+    EventAcknowledgement => ACKNOWLEDGEMENT, "A home node's acknowledgement of an event.";
 }
 
 /// A committed change to one record, as `recordChanged` delivers it.

@@ -35,7 +35,8 @@ async fn feed_of(app: &App, origin: &str) -> Feed {
 }
 
 /// Writes a little ledger at `node`: resources raised, consumed, transferred and moved.
-async fn ledger(node: &TestNode, n: usize) {
+/// Returns the node's agent and unit, and its resources.
+async fn ledger(node: &TestNode, n: usize) -> (crate::flow::Shop, Vec<String>) {
     let s = shop(node).await;
     let mut resources = Vec::new();
     for i in 0..n {
@@ -51,6 +52,62 @@ async fn ledger(node: &TestNode, n: usize) {
             node.ok(record, json!({"e": e})).await;
         }
     }
+    (s, resources)
+}
+
+/// Gives `to` every op of `from`'s own feed it lacks.
+async fn catch_up(to: &TestNode, from: &TestNode) {
+    let f = feed_of(from.node.app(), from.node.app().did().as_str()).await;
+    apply(to.node.app(), &f, 0, f.ops.len()).await;
+}
+
+/// Transfers 0.5 kg from `from`'s resource into `to`'s (homed at another node); returns
+/// the event's id.
+async fn transfer(from: (&TestNode, &crate::flow::Shop, &str), to: (&crate::flow::Shop, &str)) -> String {
+    let (node, s, res) = from;
+    let e = json!({"action": "transfer", "provider": s.lab, "receiver": to.0.lab, "resourceInventoriedAs": res,
+        "toResourceInventoriedAs": to.1, "hasPointInTime": "2026-04-20T10:00:00Z",
+        "resourceQuantity": {"hasNumericalValue": "0.5", "hasUnit": s.kg}});
+    let v = node
+        .ok(
+            "mutation($e: EconomicEventCreateParams!) { createEconomicEvent(event: $e) { economicEvent { id } } }",
+            json!({"e": e}),
+        )
+        .await;
+    v["createEconomicEvent"]["economicEvent"]["id"].as_str().expect("id").to_owned()
+}
+
+/// Transfers between the origins' resources: 0 -> 1 acknowledged by 1, 1 -> 0
+/// acknowledged by 0, 2 -> 0 left pending, each into a resource its receiver opens for it.
+/// Each node first holds the others' feeds. Returns the receiving resources with how many
+/// events each should show as pending.
+async fn cross_transfers(nodes: &[TestNode], ledgers: &[(crate::flow::Shop, Vec<String>)]) -> Vec<(String, usize)> {
+    for a in nodes {
+        for b in nodes {
+            if a.url != b.url {
+                catch_up(a, b).await;
+            }
+        }
+    }
+    let mut acks = Vec::new();
+    let mut inboxes = Vec::new();
+    for (from, to, acked) in [(0, 1, true), (1, 0, true), (2, 0, false)] {
+        // The receiving home opens a resource counted in the sender's unit.
+        let shop = crate::flow::Shop { kg: ledgers[from].0.kg.clone(), ..ledgers[to].0.clone() };
+        let inbox = raise_steel(&nodes[to], &shop, "1").await;
+        catch_up(&nodes[from], &nodes[to]).await;
+        let e = transfer((&nodes[from], &ledgers[from].0, &ledgers[from].1[0]), (&ledgers[to].0, &inbox)).await;
+        if acked {
+            acks.push((to, from, e));
+        }
+        inboxes.push((inbox, usize::from(!acked)));
+    }
+    for (home, sender, e) in acks {
+        catch_up(&nodes[home], &nodes[sender]).await;
+        let ack = "mutation($e: ID!) { acknowledgeEconomicEvent(event: $e) { acknowledgement { id } } }";
+        nodes[home].ok(ack, json!({"e": e})).await;
+    }
+    inboxes
 }
 
 /// A node of its own (its own feed: its Organization), holding nothing else yet.
@@ -94,11 +151,20 @@ async fn digest(app: &App) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn any_order_duplication_or_partition_gives_the_same_digest() {
-    // Three origins write their ledgers.
-    let mut feeds = Vec::new();
+    // Three origins write their ledgers, then transfer into each other's resources: some
+    // acknowledged by the receiving home, one not. Acknowledgements and the events they
+    // confirm are in different feeds, so the schedules below also deliver an
+    // acknowledgement before its event.
+    let mut nodes = Vec::new();
+    let mut ledgers = Vec::new();
     for n in 0..3 {
         let node = TestNode::sqlite().await;
-        ledger(&node, 2 + n).await;
+        ledgers.push(ledger(&node, 2 + n).await);
+        nodes.push(node);
+    }
+    let inboxes = cross_transfers(&nodes, &ledgers).await;
+    let mut feeds = Vec::new();
+    for node in nodes {
         feeds.push(feed_of(node.node.app(), node.node.app().did().as_str()).await);
         node.stop().await;
     }
@@ -147,7 +213,18 @@ async fn any_order_duplication_or_partition_gives_the_same_digest() {
         assert!(heads.windows(2).all(|w| w[0] == w[1]), "seed {seed}: every node holds the same heads");
         assert!(digests.windows(2).all(|w| w[0] == w[1]), "seed {seed}: equal heads, unequal digests: {digests:?}");
         // And the state is the one each origin computed for its own resources.
-        let rebuilt = ordered.rebuild(false).await.expect("rebuild");
-        assert!(rebuilt.changed.is_empty(), "seed {seed}: stored state equals a rebuild from events");
+        for n in nodes {
+            let rebuilt = n.rebuild(false).await.expect("rebuild");
+            assert!(rebuilt.changed.is_empty(), "seed {seed}: stored state equals a rebuild from events");
+        }
+        // The acknowledged transfers count at their destination; the other one is pending.
+        for (res, want) in &inboxes {
+            let want = *want;
+            let id: uuid::Uuid = res.parse().expect("uuid");
+            let state = records::states(ordered.store().db(), &[id]).await.expect("state").remove(&id).expect("held");
+            let state: serde_json::Value = serde_json::from_str(&state).expect("json");
+            let pending = state["pending"].as_array().map_or(0, Vec::len);
+            assert_eq!(pending, want, "seed {seed}: pending events of {res}: {state}");
+        }
     }
 }

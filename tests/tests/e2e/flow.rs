@@ -29,6 +29,7 @@ fn s(v: &Value) -> String {
 }
 
 /// Ids of a small makerspace: units, agents, place, specs.
+#[derive(Clone)]
 pub struct Shop {
     pub lab: String,
     pub kg: String,

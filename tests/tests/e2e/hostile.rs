@@ -137,7 +137,7 @@ async fn held(node: &TestNode, origin: &str) -> i64 {
     ops::head(node.node.app().store().db(), origin).await.expect("head").map_or(0, |(s, _)| s)
 }
 
-async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
+pub async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(60);
     while !check().await {
         assert!(Instant::now() < deadline, "never happened: {what}");
@@ -145,7 +145,7 @@ async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
     }
 }
 
-const FEDERATION: &str = "{ federation { did follows feeds { origin seq head } digest
+pub const FEDERATION: &str = "{ federation { did follows feeds { origin seq head } digest
     forks { origin seq opIds heldOpId source } } }";
 
 /// Every kind of bad peer at once, each serving another origin's feed badly; then an honest

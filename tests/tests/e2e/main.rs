@@ -1,5 +1,6 @@
 //! End-to-end suites: real nodes over HTTP, each suite run on SQLite and on PostgreSQL.
 
+mod acknowledgement;
 mod auth;
 mod bad_input;
 mod clients;

@@ -37,7 +37,7 @@ use serde::{Deserialize, Serialize};
 use crate::action::{
     AccountableEffect, ContainedEffect, CreateResource, LocationEffect, QuantityEffect, StageEffect, StateEffect,
 };
-use crate::ids::{AgentId, ProcessId, ProcessSpecificationId, ResourceId, SpatialThingId};
+use crate::ids::{AgentId, EventId, ProcessId, ProcessSpecificationId, ResourceId, SpatialThingId};
 use crate::measurement::Measure;
 use crate::observation::anomaly::{Anomaly, QuantityKind};
 use crate::observation::economic_event::EconomicEvent;
@@ -76,6 +76,10 @@ pub struct ResourceState {
     /// Oddities found (negative quantities, mixed units, overflow), sorted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub anomalies: Vec<Anomaly>,
+    /// Events naming this resource that do not count yet, sorted: they come from another
+    /// origin than the resource's home, which has not acknowledged them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pending: Vec<EventId>,
     /// The latest event (canonical order) naming this resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_event: Option<EventOrder>,
@@ -104,6 +108,7 @@ impl ResourceState {
             stage: None,
             state: None,
             anomalies: Vec::new(),
+            pending: Vec::new(),
             last_event: None,
             accounting: QuantityTally::default(),
             onhand: QuantityTally::default(),
@@ -121,6 +126,17 @@ impl ResourceState {
     pub fn apply(&mut self, event: &EconomicEvent, stage_of: &dyn Fn(ProcessId) -> Option<ProcessSpecificationId>) {
         if self.apply_effects(event, stage_of) {
             self.refresh();
+        }
+    }
+
+    /// Notes an event naming this resource that must not change it yet (it awaits the
+    /// acknowledgement of the resource's home). An event that names neither side is a
+    /// no-op; noting the same event twice keeps it once.
+    pub fn pend(&mut self, event: &EconomicEvent) {
+        if event.names_resource(self.resource)
+            && let Err(at) = self.pending.binary_search(&event.id)
+        {
+            self.pending.insert(at, event.id);
         }
     }
 

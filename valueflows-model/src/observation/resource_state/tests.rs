@@ -341,3 +341,30 @@ fn state_serde_round_trips() {
     assert_eq!(json["onhandQuantity"]["hasNumericalValue"], "1.000001");
     assert_eq!(serde_json::from_value::<ResourceState>(json).expect("deserialize"), state);
 }
+
+#[test]
+fn a_pending_event_is_noted_once_and_changes_nothing() {
+    let raise = ev(1, Action::Raise, 1, Some(B), None, "10");
+    let transfer = ev(2, Action::Transfer, 2, Some(A), Some(B), "4");
+    let mut state = state_of(B, std::slice::from_ref(&raise));
+    let before = state.clone();
+    state.pend(&transfer);
+    state.pend(&transfer);
+    state.pend(&ev(3, Action::Raise, 3, Some(A), None, "1"));
+    assert_eq!(state.pending, vec![transfer.id]);
+    assert_eq!(quantities(&state), quantities(&before));
+    assert_eq!(state.primary_accountable, before.primary_accountable);
+    // Once acknowledged it is folded like any other event, and no longer pending.
+    assert_eq!(quantities(&state_of(B, &[raise, transfer])), (kilos("14"), kilos("14")));
+}
+
+#[test]
+fn pending_events_stay_sorted_whatever_the_order_they_are_noted_in() {
+    let events: Vec<EconomicEvent> = (0..5).map(|n| ev(10 - n, Action::Transfer, 2, Some(A), Some(B), "1")).collect();
+    let mut forward = ResourceState::new(&resource(B));
+    let mut backward = ResourceState::new(&resource(B));
+    events.iter().for_each(|e| forward.pend(e));
+    events.iter().rev().for_each(|e| backward.pend(e));
+    assert_eq!(forward, backward);
+    assert!(forward.pending.windows(2).all(|w| w[0] < w[1]));
+}
