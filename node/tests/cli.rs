@@ -266,8 +266,14 @@ struct Server {
 impl Server {
     /// Starts the binary with `args` and reads stdout until `listening on http://ADDR`.
     fn start(args: &[&str]) -> Server {
-        let mut child =
-            command(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("start vf-node serve");
+        Server::start_with_env(args, &[])
+    }
+
+    /// `start`, with `env` set for the process.
+    fn start_with_env(args: &[&str], env: &[(&str, &str)]) -> Server {
+        let mut cmd = command(args);
+        cmd.envs(env.iter().copied());
+        let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("start vf-node serve");
         let lines = stdout_lines(child.stdout.take().expect("stdout is piped"));
         let stderr = Some(drain(child.stderr.take().expect("stderr is piped")));
         let mut server = Server { child, addr: SocketAddr::from(([127, 0, 0, 1], 0)), did: String::new(), stderr };
@@ -733,3 +739,10 @@ fn an_unknown_subcommand_is_refused() {
     let out = vf_node(&["frobnicate"]);
     out.expect_refusal("frobnicate");
 }
+
+// ---------------------------------------------------------------------------------------
+// kill -9 during replication
+// ---------------------------------------------------------------------------------------
+
+#[path = "cli/kill.rs"]
+mod kill;

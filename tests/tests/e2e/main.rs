@@ -7,6 +7,7 @@ mod clients;
 mod concurrency;
 mod convergence;
 mod exchange;
+mod faults;
 mod federation;
 mod flow;
 mod history;
