@@ -27,6 +27,17 @@ pub struct Config {
     pub log: LogConfig,
     /// Replication with peer nodes.
     pub federation: FederationConfig,
+    /// The Prometheus endpoint, `/metrics`.
+    pub metrics: MetricsConfig,
+}
+
+/// The Prometheus endpoint, `/metrics`.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsConfig {
+    /// Serve `/metrics` only to a bearer token with scope `admin`. Off by default: like
+    /// `/health`, the page answers whoever reaches the listen address.
+    pub require_admin: bool,
 }
 
 /// Replication with peer nodes: where to pull from, whose records to accept.
@@ -155,6 +166,7 @@ impl Default for Config {
             api: ApiConfig::default(),
             log: LogConfig::default(),
             federation: FederationConfig::default(),
+            metrics: MetricsConfig::default(),
         }
     }
 }

@@ -12,6 +12,7 @@ mod history;
 mod hostile;
 mod http;
 mod lifecycle;
+mod metrics;
 mod pagination;
 mod planning;
 mod recipe;
