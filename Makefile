@@ -4,7 +4,7 @@ CARGO ?= cargo
 DATA_DIR ?= ./vf-data
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: help run run-network test test-rust schema schema-check compat tripwire bench lint fmt ci
+.PHONY: help run run-network test test-rust schema schema-check compat tripwire deny bench lint fmt ci
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -40,6 +40,10 @@ tripwire: ## The model crate must stay free of IO and framework crates
 	@deps=$$($(CARGO) tree -p valueflows-model -e normal --prefix none | grep -E '^(tokio|axum|async-graphql|sea-orm|reqwest) ' || true); \
 	if [ -n "$$deps" ]; then echo "valueflows-model pulls in: $$deps"; exit 1; else echo "tripwire: valueflows-model is free of tokio, axum, async-graphql, sea-orm, reqwest"; fi
 
+deny: ## Licenses, banned crates and sources of the dependency tree (cargo-deny, deny.toml)
+	@command -v cargo-deny >/dev/null || { echo "deny: cargo-deny is missing: cargo install --locked cargo-deny"; exit 1; }
+	$(CARGO) deny check --hide-inclusion-graph bans licenses sources
+
 bench: ## Criterion benchmarks and the HTTP load tool (release build)
 	$(CARGO) bench -p valueflows-model --bench fold -- --warm-up-time 1 --measurement-time 5
 	$(CARGO) bench -p valueflows-node --bench trace
@@ -55,4 +59,4 @@ lint: ## rustfmt check, clippy and rustdoc with warnings as errors
 fmt: ## Format the code
 	$(CARGO) fmt --all
 
-ci: lint test ## What CI runs
+ci: lint deny test ## What CI runs

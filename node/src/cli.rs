@@ -1,4 +1,4 @@
-//! The `vf-node` command line: `init`, `id`, `serve`, `token`, `schema`, `rebuild`.
+//! The `vf-node` command line: `init`, `id`, `serve`, `config`, `token`, `schema`, `rebuild`.
 
 use std::path::PathBuf;
 
@@ -38,18 +38,15 @@ enum Command {
     Serve {
         #[command(flatten)]
         common: Common,
-        /// Address to listen on (`127.0.0.1:0` picks a free port).
-        #[arg(long)]
-        listen: Option<String>,
-        /// Name of the node's Organization agent, used on first start.
-        #[arg(long)]
-        name: Option<String>,
-        /// Base URL of a peer to pull feeds from (repeatable; added to `federation.peers`).
-        #[arg(long = "peer", value_name = "URL")]
-        peers: Vec<String>,
-        /// DID of an origin whose feed to accept (repeatable; added to `federation.follow`).
-        #[arg(long = "follow", value_name = "DID")]
-        follow: Vec<String>,
+        #[command(flatten)]
+        flags: ServeFlags,
+    },
+    /// Print the configuration `serve` would run with, as TOML, secrets masked.
+    Config {
+        #[command(flatten)]
+        common: Common,
+        #[command(flatten)]
+        flags: ServeFlags,
     },
     /// Print a bearer token signed by the node.
     Token {
@@ -90,8 +87,42 @@ struct Common {
     config: Option<PathBuf>,
 }
 
+/// The flags of `serve` beyond the common ones.
+#[derive(Args, Debug, Clone)]
+struct ServeFlags {
+    /// Address to listen on (`127.0.0.1:0` picks a free port).
+    #[arg(long)]
+    listen: Option<String>,
+    /// Name of the node's Organization agent, used on first start.
+    #[arg(long)]
+    name: Option<String>,
+    /// Base URL of a peer to pull feeds from (repeatable; added to `federation.peers`).
+    #[arg(long = "peer", value_name = "URL")]
+    peers: Vec<String>,
+    /// DID of an origin whose feed to accept (repeatable; added to `federation.follow`).
+    #[arg(long = "follow", value_name = "DID")]
+    follow: Vec<String>,
+}
+
+impl ServeFlags {
+    /// `common`'s configuration with these flags over it, checked.
+    fn config(self, common: &Common) -> anyhow::Result<Config> {
+        let mut cfg = common.config()?;
+        cfg.federation.peers.extend(self.peers);
+        cfg.federation.follow.extend(self.follow);
+        if let Some(l) = self.listen {
+            cfg.listen = l;
+        }
+        if self.name.is_some() {
+            cfg.name = self.name;
+        }
+        cfg.check()?;
+        Ok(cfg)
+    }
+}
+
 impl Common {
-    /// Defaults < file < environment < these flags.
+    /// Defaults < file < environment < these flags, checked.
     fn config(&self) -> anyhow::Result<Config> {
         let env: Vec<(String, String)> = std::env::vars().collect();
         let data_dir = self.data_dir.clone().or_else(|| std::env::var_os("VF_DATA_DIR").map(PathBuf::from));
@@ -113,8 +144,25 @@ impl Common {
         if let Some(url) = &self.database_url {
             cfg.database_url = Some(url.clone());
         }
+        cfg.check()?;
         Ok(cfg)
     }
+}
+
+/// What `vf-node config` prints: the configuration as TOML, secrets masked, under a header.
+fn effective_toml(cfg: &Config) -> anyhow::Result<String> {
+    let mut text = String::from(
+        "# vf-node configuration in effect: defaults < config file < VF_ environment < flags.\n\
+         # Secrets are shown as `***`.\n",
+    );
+    if std::env::var_os("RUST_LOG").is_some() {
+        text.push_str("# RUST_LOG is set: it replaces log.level.\n");
+    }
+    if cfg.database_url.is_none() {
+        text.push_str(&format!("# database_url is unset: SQLite at {}\n", cfg.data_dir.join("vf-node.db").display()));
+    }
+    text.push_str(&toml::to_string(&cfg.masked()?)?);
+    Ok(text)
 }
 
 /// Writes the data directory's config file on first init.
@@ -156,16 +204,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             println!("{}", crate::app::load_or_create_key(&dir)?.did());
             Ok(0)
         }
-        Command::Serve { common, listen, name, peers, follow } => {
-            let mut cfg = common.config()?;
-            cfg.federation.peers.extend(peers);
-            cfg.federation.follow.extend(follow);
-            if let Some(l) = listen {
-                cfg.listen = l;
-            }
-            if name.is_some() {
-                cfg.name = name;
-            }
+        Command::Serve { common, flags } => {
+            let cfg = flags.config(&common)?;
             crate::telemetry::init(&cfg.log);
             // Bind first: a bad or busy address fails before anything is created.
             let listen = cfg.listen.clone();
@@ -181,6 +221,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             tracing::info!(%addr, did = %node.app().did(), "serving");
             node.serve(listener, shutdown).await?;
             tracing::info!("stopped");
+            Ok(0)
+        }
+        Command::Config { common, flags } => {
+            print!("{}", effective_toml(&flags.config(&common)?)?);
             Ok(0)
         }
         Command::Token { common, scope, agent, ttl } => {

@@ -1,5 +1,7 @@
 //! The node's typed configuration: defaults < TOML file < `VF_` environment variables
-//! (`__` nests: `VF_API__MAX_PAGE_SIZE=200`) < command-line flags. Unknown keys are errors.
+//! (`__` nests: `VF_API__MAX_PAGE_SIZE=200`) < command-line flags. Unknown keys are errors,
+//! and so are values the node would refuse at start ([`Config::check`]). [`Config::masked`]
+//! shows a configuration with its secrets hidden.
 
 use std::path::{Path, PathBuf};
 
@@ -27,6 +29,17 @@ pub struct Config {
     pub log: LogConfig,
     /// Replication with peer nodes.
     pub federation: FederationConfig,
+    /// The Prometheus endpoint, `/metrics`.
+    pub metrics: MetricsConfig,
+}
+
+/// The Prometheus endpoint, `/metrics`.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsConfig {
+    /// Serve `/metrics` only to a bearer token with scope `admin`. Off by default: like
+    /// `/health`, the page answers whoever reaches the listen address.
+    pub require_admin: bool,
 }
 
 /// Replication with peer nodes: where to pull from, whose records to accept.
@@ -155,6 +168,7 @@ impl Default for Config {
             api: ApiConfig::default(),
             log: LogConfig::default(),
             federation: FederationConfig::default(),
+            metrics: MetricsConfig::default(),
         }
     }
 }
@@ -231,7 +245,8 @@ impl Config {
         }
     }
 
-    /// Loads defaults, then `file` (if any), then `VF_*` variables from `env`.
+    /// Loads defaults, then `file` (if any), then `VF_*` variables from `env`. An error names
+    /// the file, or the first variable that is wrong by itself.
     pub fn load(file: Option<&Path>, env: impl IntoIterator<Item = (String, String)>) -> Result<Config, ConfigError> {
         let mut table = toml::Table::new();
         if let Some(path) = file {
@@ -241,9 +256,11 @@ impl Config {
                 .parse::<toml::Table>()
                 .map_err(|e| ConfigError::Invalid { origin: path.display().to_string(), message: e.to_string() })?;
         }
+        let from_file = table.clone();
         // `DATABASE_URL` first, so that `VF_DATABASE_URL` wins whatever the environment's order.
         let mut env: Vec<(String, String)> = env.into_iter().collect();
         env.sort_by_key(|(k, _)| k != "DATABASE_URL");
+        let mut vars = Vec::new();
         for (key, value) in env {
             let name = if key == "DATABASE_URL" {
                 "database_url".to_owned()
@@ -252,14 +269,68 @@ impl Config {
             } else {
                 continue;
             };
-            let path: Vec<&str> = name.split("__").collect();
-            set_path(&mut table, &path, env_value(&value))
+            let path: Vec<String> = name.split("__").map(str::to_owned).collect();
+            let value = env_value(&value);
+            set_path(&mut table, &path, value.clone())
                 .map_err(|message| ConfigError::Invalid { origin: format!("environment variable {key}"), message })?;
+            vars.push((key, path, value));
         }
-        Config::deserialize(toml::Value::Table(table)).map_err(|e| ConfigError::Invalid {
-            origin: file.map_or_else(|| "environment".to_owned(), |p| format!("{} or environment", p.display())),
-            message: e.to_string(),
+        Config::deserialize(toml::Value::Table(table)).map_err(|e| {
+            // The layers together are wrong: name the file if it is wrong alone, else the
+            // first variable that is wrong over the file.
+            let file_error = || Config::deserialize(toml::Value::Table(from_file.clone())).err();
+            if let (Some(path), Some(e)) = (file, file_error()) {
+                return ConfigError::Invalid { origin: path.display().to_string(), message: e.to_string() };
+            }
+            for (key, path, value) in &vars {
+                let mut one = from_file.clone();
+                if set_path(&mut one, path, value.clone()).is_ok()
+                    && let Err(e) = Config::deserialize(toml::Value::Table(one))
+                {
+                    return ConfigError::Invalid {
+                        origin: format!("environment variable {key}"),
+                        message: e.to_string(),
+                    };
+                }
+            }
+            ConfigError::Invalid { origin: "file and environment".to_owned(), message: e.to_string() }
         })
+    }
+
+    /// Refuses values that parse but that the node would refuse or misread at start.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        let bad = |key: &str, message: String| Err(ConfigError::Invalid { origin: key.to_owned(), message });
+        if !["text", "json"].contains(&self.log.format.as_str()) {
+            return bad("log.format", format!("`{}`: use `text` or `json`", self.log.format));
+        }
+        if self.storage.max_connections == 0 {
+            return bad("storage.max_connections", "the pool needs at least one connection".to_owned());
+        }
+        if self.storage.write_batch == 0 {
+            return bad("storage.write_batch", "a batch holds at least one write".to_owned());
+        }
+        for p in &self.federation.peers {
+            if let Err(e) = crate::sync::peer_url(p) {
+                return bad("federation.peers", e);
+            }
+        }
+        for f in &self.federation.follow {
+            if let Err(e) = valueflows_federation::Did::parse(f) {
+                return bad("federation.follow", format!("`{f}`: {e}"));
+            }
+        }
+        Ok(())
+    }
+
+    /// The configuration as TOML with every secret replaced by `***`: passwords in URLs
+    /// (`postgres://user:***@host/db`, `?password=***`), and any value whose key names a
+    /// token, secret, password or key.
+    pub fn masked(&self) -> Result<toml::Table, toml::ser::Error> {
+        let mut table = toml::Table::try_from(self)?;
+        for (key, value) in table.iter_mut() {
+            mask(key, value);
+        }
+        Ok(table)
     }
 
     /// The database URL in effect: the configured one, or SQLite in the data directory.
@@ -282,21 +353,79 @@ fn env_value(raw: &str) -> toml::Value {
     toml::Value::String(raw.to_owned())
 }
 
-fn set_path(table: &mut toml::Table, path: &[&str], value: toml::Value) -> Result<(), String> {
+fn set_path(table: &mut toml::Table, path: &[String], value: toml::Value) -> Result<(), String> {
     match path {
         [] => Err("empty key".to_owned()),
         [last] => {
-            table.insert((*last).to_owned(), value);
+            table.insert(last.clone(), value);
             Ok(())
         }
         [first, rest @ ..] => {
-            let entry = table.entry((*first).to_owned()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            let entry = table.entry(first.clone()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
             match entry {
                 toml::Value::Table(t) => set_path(t, rest, value),
                 _ => Err(format!("`{first}` is not a section")),
             }
         }
     }
+}
+
+/// What a hidden secret shows.
+pub const MASK: &str = "***";
+
+/// Words that make a key's value a secret when its name is one of them or ends in `_word`.
+const SECRET_KEYS: &[&str] = &["token", "secret", "password", "passphrase", "key", "credentials"];
+
+fn is_secret_key(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    SECRET_KEYS.iter().any(|w| key == *w || key.strip_suffix(w).is_some_and(|head| head.ends_with('_')))
+}
+
+/// Hides the secrets in `value`, found under `key`.
+fn mask(key: &str, value: &mut toml::Value) {
+    match value {
+        toml::Value::String(s) if is_secret_key(key) => *s = MASK.to_owned(),
+        toml::Value::String(s) => *s = mask_url(s),
+        toml::Value::Array(items) => items.iter_mut().for_each(|v| mask(key, v)),
+        toml::Value::Table(t) => t.iter_mut().for_each(|(k, v)| mask(k, v)),
+        _ => {}
+    }
+}
+
+/// `url` with its password hidden: the one of `user:password@` and any query parameter
+/// naming a password, token or secret. Other text comes back as it was.
+pub fn mask_url(url: &str) -> String {
+    let Some(start) = url.find("://").map(|i| i + 3) else { return url.to_owned() };
+    let (head, query) = match url[start..].find('?') {
+        Some(q) => (&url[..start + q], Some(&url[start + q + 1..])),
+        None => (url, None),
+    };
+    // The last `@` before the query ends the credentials, so that a password holding an
+    // unescaped `/` or `@` is hidden whole (a path holding `@` may hide more than needed).
+    let mut out = match head[start..].rfind('@') {
+        Some(at) => {
+            let creds = &head[start..start + at];
+            match creds.find(':') {
+                Some(colon) => format!("{}{MASK}{}", &head[..start + colon + 1], &head[start + at..]),
+                None => head.to_owned(),
+            }
+        }
+        None => head.to_owned(),
+    };
+    if let Some(query) = query {
+        let params: Vec<String> = query
+            .split('&')
+            .map(|p| match p.split_once('=') {
+                Some((k, _)) if ["pass", "secret", "token"].iter().any(|w| k.to_ascii_lowercase().contains(w)) => {
+                    format!("{k}={MASK}")
+                }
+                _ => p.to_owned(),
+            })
+            .collect();
+        out.push('?');
+        out.push_str(&params.join("&"));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -343,6 +472,88 @@ mod tests {
             let c = Config::load(None, env(&pairs)).expect("valid");
             assert_eq!(c.effective_database_url(), "postgres://vf/x");
         }
+    }
+
+    #[test]
+    fn an_error_names_the_variable_at_fault() {
+        let err = Config::load(None, env(&[("VF_LISTEN", "127.0.0.1:1"), ("VF_API__MAX_DEPTH", "deep")]))
+            .expect_err("not a number");
+        let text = err.to_string();
+        assert!(text.contains("VF_API__MAX_DEPTH") && text.contains("max_depth"), "{text}");
+        let err = Config::load(None, env(&[("VF_STORAGE__NO_SUCH", "1")])).expect_err("unknown key");
+        assert!(err.to_string().contains("VF_STORAGE__NO_SUCH"), "{err}");
+    }
+
+    #[test]
+    fn check_refuses_values_the_node_cannot_use() {
+        assert!(Config::default().check().is_ok());
+        type Spoil = fn(&mut Config);
+        let cases: [(&str, Spoil); 5] = [
+            ("log.format", |c| c.log.format = "xml".to_owned()),
+            ("storage.max_connections", |c| c.storage.max_connections = 0),
+            ("storage.write_batch", |c| c.storage.write_batch = 0),
+            ("federation.peers", |c| c.federation.peers = vec!["ftp://peer.example".to_owned()]),
+            ("federation.follow", |c| c.federation.follow = vec!["did:web:example.org".to_owned()]),
+        ];
+        for (key, spoil) in cases {
+            let mut c = Config::default();
+            spoil(&mut c);
+            let err = c.check().expect_err(key);
+            assert!(err.to_string().contains(key), "{key}: {err}");
+        }
+    }
+
+    #[test]
+    fn urls_lose_their_passwords_and_nothing_else() {
+        for (url, shown) in [
+            ("postgres://vf:s3cret@db.example:5432/ledger", "postgres://vf:***@db.example:5432/ledger"),
+            (
+                "postgres://vf:p/a@ss@db.example/ledger?sslmode=require",
+                "postgres://vf:***@db.example/ledger?sslmode=require",
+            ),
+            (
+                "postgres://vf@db.example/ledger?password=s3cret&sslmode=require",
+                "postgres://vf@db.example/ledger?password=***&sslmode=require",
+            ),
+            ("https://ops:pw@peer.example/?access_token=t0k", "https://ops:***@peer.example/?access_token=***"),
+            ("sqlite://./vf-data/vf-node.db?mode=rwc", "sqlite://./vf-data/vf-node.db?mode=rwc"),
+            ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+            ("Kisumu Fab Lab", "Kisumu Fab Lab"),
+        ] {
+            assert_eq!(mask_url(url), shown, "{url}");
+        }
+    }
+
+    #[test]
+    fn masked_hides_urls_and_values_under_secret_keys() {
+        let c = Config {
+            database_url: Some("postgres://vf:s3cret@db.example/ledger".to_owned()),
+            federation: FederationConfig {
+                peers: vec!["https://ops:pw@peer.example".to_owned(), "http://10.0.0.2:8080".to_owned()],
+                ..FederationConfig::default()
+            },
+            ..Config::default()
+        };
+        let t = c.masked().expect("serializes");
+        assert_eq!(t["database_url"].as_str(), Some("postgres://vf:***@db.example/ledger"));
+        let peers: Vec<&str> =
+            t["federation"]["peers"].as_array().expect("peers").iter().filter_map(|v| v.as_str()).collect();
+        assert_eq!(peers, ["https://ops:***@peer.example", "http://10.0.0.2:8080"]);
+        assert_eq!(t["auth"]["token_ttl_secs"].as_integer(), Some(30 * 24 * 3600), "a number is no secret");
+        // Keys the configuration may grow: hidden by their names.
+        let mut v: toml::Value = toml::from_str(
+            "[otel]\napi_token = \"t0k\"\nheaders = { authorization_secret = \"x\", x_key = \"k\" }\nkeys = [\"a\"]\n\
+             monkey = \"banana\"\ntoken_ttl = \"1h\"",
+        )
+        .expect("toml");
+        mask("", &mut v);
+        let otel = &v["otel"];
+        assert_eq!(otel["api_token"].as_str(), Some(MASK));
+        assert_eq!(otel["headers"]["authorization_secret"].as_str(), Some(MASK));
+        assert_eq!(otel["headers"]["x_key"].as_str(), Some(MASK));
+        assert_eq!(otel["monkey"].as_str(), Some("banana"), "a word ending in `key` is not a key");
+        assert_eq!(otel["token_ttl"].as_str(), Some("1h"), "only keys ending in the word");
+        assert_eq!(otel["keys"][0].as_str(), Some("a"));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! HTTP: the GraphQL endpoint (POST; GET with GraphiQL for browsers; WebSocket for
-//! subscriptions), `/health` and `/ready`. Everything here is wiring; the work happens in
-//! `graphql` and `app`.
+//! subscriptions), `/health`, `/ready` and `/metrics`. Everything here is wiring; the work
+//! happens in `graphql`, `app` and `metrics`.
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -22,27 +22,33 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::app::App;
-use crate::auth::Caller;
+use crate::auth::{Caller, Scope};
 use crate::error::AppError;
 use crate::graphql::subscription::Subscriptions;
 use crate::graphql::{VfSchema, loaders::Loaders};
+use crate::metrics::{Metrics, Operation};
+use crate::sync::Sync as Replication;
 
 #[derive(Clone)]
 struct Http {
     app: App,
     schema: VfSchema,
     ws_schema: VfSchema,
+    sync: Replication,
+    metrics: Metrics,
 }
 
-/// The node's routes. `ws_schema` serves WebSocket connections (`graphql::ws_schema`).
-pub fn router(app: App, schema: VfSchema, ws_schema: VfSchema) -> Router {
+/// The node's routes. `ws_schema` serves WebSocket connections (`graphql::ws_schema`);
+/// `sync` and `metrics` feed `/metrics`.
+pub fn router(app: App, schema: VfSchema, ws_schema: VfSchema, sync: Replication, metrics: Metrics) -> Router {
     let limit = app.config().api.max_body_bytes;
     let cors = cors(&app.config().api.cors_allow_origins);
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/health", get(health))
         .route("/ready", get(ready))
-        .with_state(Http { app, schema, ws_schema })
+        .route("/metrics", get(metrics_page))
+        .with_state(Http { app, schema, ws_schema, sync, metrics })
         .layer(RequestBodyLimitLayer::new(limit))
         .layer(cors)
         .layer(TraceLayer::new_for_http())
@@ -81,17 +87,22 @@ fn bearer(app: &App, text: &str) -> Result<Caller, AppError> {
     app.authority().verify(token.trim())
 }
 
-fn unauthenticated(e: AppError) -> Response {
-    refusal(StatusCode::UNAUTHORIZED, e.code(), &e.to_string())
+fn unauthenticated(metrics: &Metrics, e: AppError) -> Response {
+    refused(metrics, StatusCode::UNAUTHORIZED, e.code(), &e.to_string())
 }
 
-async fn execute(http: &Http, headers: &HeaderMap, req: async_graphql::Request) -> Response {
+async fn execute(http: &Http, headers: &HeaderMap, mut req: async_graphql::Request) -> Response {
     let caller = match caller(&http.app, headers) {
         Ok(c) => c,
-        Err(e) => return unauthenticated(e),
+        Err(e) => return unauthenticated(&http.metrics, e),
     };
+    let op = Operation::of(&mut req);
+    http.metrics.operation(op);
+    let started = std::time::Instant::now();
     let req = req.data(caller).data(Loaders::new(&http.app));
-    GraphQLResponse::from(with_codes(http.schema.execute(req).await)).into_response()
+    let resp = with_codes(http.schema.execute(req).await);
+    http.metrics.response(op, Some(started.elapsed()), &resp);
+    GraphQLResponse::from(resp).into_response()
 }
 
 /// Gives a code to errors raised before any resolver ran: syntax, unknown fields, bad
@@ -115,12 +126,20 @@ async fn graphql_post(
     match req {
         Ok(req) => execute(&http, &headers, req.into_inner()).await,
         Err(rejection) => match rejection.0 {
+            // Not counted here: `metrics::track` counts every 413 of this route, this one
+            // and those of the body-size layer, as a LIMIT breach.
             async_graphql::ParseRequestError::PayloadTooLarge => {
                 refusal(StatusCode::PAYLOAD_TOO_LARGE, "LIMIT", "the request body is too large")
             }
-            e => refusal(StatusCode::BAD_REQUEST, "BAD_REQUEST", &format!("not a GraphQL request: {e}")),
+            e => refused(&http.metrics, StatusCode::BAD_REQUEST, "BAD_REQUEST", &format!("not a GraphQL request: {e}")),
         },
     }
+}
+
+/// Like [`refusal`], counting the error.
+fn refused(metrics: &Metrics, status: StatusCode, code: &str, why: &str) -> Response {
+    metrics.error(code);
+    refusal(status, code, why)
 }
 
 /// A request refused before GraphQL could read it, answered in GraphQL's error shape.
@@ -149,21 +168,25 @@ async fn graphql_get(
         }
         return (StatusCode::BAD_REQUEST, "send a GraphQL request with POST, or GET with ?query=").into_response();
     }
-    match async_graphql::http::parse_query_string(query) {
-        Ok(req) if is_query_only(&req) => execute(&http, &headers, req).await,
-        Ok(_) => (
+    let mut req = match async_graphql::http::parse_query_string(query) {
+        Ok(req) => req,
+        Err(e) => return (StatusCode::BAD_REQUEST, format!("bad GraphQL GET request: {e}")).into_response(),
+    };
+    if !is_query_only(&mut req) {
+        return (
             StatusCode::METHOD_NOT_ALLOWED,
             "only queries may be sent with GET: mutations go with POST, subscriptions over a WebSocket",
         )
-            .into_response(),
-        Err(e) => (StatusCode::BAD_REQUEST, format!("bad GraphQL GET request: {e}")).into_response(),
+            .into_response();
     }
+    execute(&http, &headers, req).await
 }
 
-/// GET must not change anything: refuse documents with a mutation.
-fn is_query_only(req: &async_graphql::Request) -> bool {
+/// GET must not change anything: refuse documents with a mutation. The parsed document
+/// stays in the request for the executor.
+fn is_query_only(req: &mut async_graphql::Request) -> bool {
     use async_graphql::parser::types::{DocumentOperations, OperationType};
-    match async_graphql::parser::parse_query(&req.query) {
+    match req.parsed_query() {
         Ok(doc) => match &doc.operations {
             DocumentOperations::Single(op) => op.node.ty == OperationType::Query,
             DocumentOperations::Multiple(ops) => ops.values().all(|op| op.node.ty == OperationType::Query),
@@ -190,13 +213,14 @@ const REFUSED: &str = "UNAUTHENTICATED: ";
 fn graphql_ws(http: Http, headers: &HeaderMap, ws: WebSocketUpgrade) -> Response {
     let from_header = match caller(&http.app, headers) {
         Ok(c) => c,
-        Err(e) => return unauthenticated(e),
+        Err(e) => return unauthenticated(&http.metrics, e),
     };
     let ws = ws.protocols(ALL_WEBSOCKET_PROTOCOLS).max_message_size(http.app.config().api.max_body_bytes);
     let protocol =
         ws.selected_protocol().and_then(|p| p.to_str().ok()).and_then(|p| WebSocketProtocols::from_str(p).ok());
     let Some(protocol) = protocol else {
-        return refusal(
+        return refused(
+            &http.metrics,
             StatusCode::BAD_REQUEST,
             "BAD_REQUEST",
             "a GraphQL WebSocket needs the `graphql-transport-ws` (or `graphql-ws`) subprotocol",
@@ -225,21 +249,36 @@ fn init_caller(app: &App, payload: &serde_json::Value, default: Caller) -> Resul
 }
 
 /// Runs GraphQL over WebSocket through the ws schema, with the error codes HTTP responses
-/// carry.
+/// carry, counted like theirs (operations over a WebSocket are not timed: a subscription
+/// lasts as long as the client wants).
 #[derive(Clone)]
-struct WsExecutor(VfSchema);
+struct WsExecutor(VfSchema, Metrics);
 
 impl Executor for WsExecutor {
-    async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
-        with_codes(self.0.execute(request).await)
+    async fn execute(&self, mut request: async_graphql::Request) -> async_graphql::Response {
+        let op = Operation::of(&mut request);
+        self.1.operation(op);
+        let resp = with_codes(self.0.execute(request).await);
+        self.1.response(op, None, &resp);
+        resp
     }
 
     fn execute_stream(
         &self,
-        request: async_graphql::Request,
+        mut request: async_graphql::Request,
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, async_graphql::Response> {
-        self.0.execute_stream_with_session_data(request, session_data.unwrap_or_default()).map(with_codes).boxed()
+        let op = Operation::of(&mut request);
+        self.1.operation(op);
+        let metrics = self.1.clone();
+        self.0
+            .execute_stream_with_session_data(request, session_data.unwrap_or_default())
+            .map(move |resp| {
+                let resp = with_codes(resp);
+                metrics.response(op, None, &resp);
+                resp
+            })
+            .boxed()
     }
 }
 
@@ -259,7 +298,8 @@ async fn serve_ws(socket: WebSocket, http: Http, protocol: WebSocketProtocols, f
     let mut data = Data::default();
     data.insert(slots.clone());
     let app = http.app.clone();
-    let messages = async_graphql::http::WebSocket::new(WsExecutor(http.ws_schema.clone()), input, protocol)
+    let executor = WsExecutor(http.ws_schema.clone(), http.metrics.clone());
+    let messages = async_graphql::http::WebSocket::new(executor, input, protocol)
         .connection_data(data)
         .on_connection_init(move |payload| async move {
             let caller = init_caller(&app, &payload, from_header)
@@ -341,6 +381,26 @@ async fn ready(State(http): State<Http>) -> Response {
         (StatusCode::OK, "ready").into_response()
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database not ready").into_response()
+    }
+}
+
+/// The Prometheus text page; with `metrics.require_admin`, only for an `admin` token.
+async fn metrics_page(State(http): State<Http>, headers: HeaderMap) -> Response {
+    if http.app.config().metrics.require_admin
+        && let Err(e) = caller(&http.app, &headers).and_then(|c| c.require(Scope::Admin))
+    {
+        let why = format!("{}: {e}\n", e.code());
+        return match e {
+            AppError::Forbidden(_) => (StatusCode::FORBIDDEN, why).into_response(),
+            _ => (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")], why).into_response(),
+        };
+    }
+    match http.metrics.render(&http.app, &http.sync).await {
+        Ok(text) => ([(header::CONTENT_TYPE, prometheus::TEXT_FORMAT)], text).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "the metrics page could not be built");
+            (StatusCode::INTERNAL_SERVER_ERROR, "the metrics page could not be built\n").into_response()
+        }
     }
 }
 

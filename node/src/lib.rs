@@ -8,7 +8,10 @@
 //! - [`app`]: use cases; the single writer that signs ops and commits in groups.
 //! - [`graphql`]: the vf-graphql schema, one file per ValueFlows module.
 //! - [`auth`]: EdDSA bearer tokens and scopes.
-//! - [`http`]: axum routes (`/graphql`, with subscriptions over WebSocket, `/health`, `/ready`).
+//! - [`http`]: axum routes (`/graphql`, with subscriptions over WebSocket, `/health`, `/ready`,
+//!   `/metrics`).
+//! - [`metrics`]: Prometheus counters of requests, and gauges of storage and peers read at
+//!   each scrape.
 //! - [`sync`]: replication with peer nodes over `vfsync/1` (serving feeds, pulling them).
 //! - [`node`]: `Node::build(config)` then `node.serve(listener, shutdown)`.
 //! - [`cli`]: the `vf-node` command line.
@@ -21,6 +24,7 @@ pub mod config;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod metrics;
 pub mod node;
 pub mod store;
 pub mod sync;

@@ -9,6 +9,7 @@ use crate::app::App;
 use crate::config::Config;
 use crate::graphql::subscription::Subscriptions;
 use crate::graphql::{self, VfSchema};
+use crate::metrics::{self, Metrics};
 use crate::sync::Sync;
 
 /// How long WebSocket connections get, at shutdown, to deliver what they hold and close.
@@ -22,6 +23,7 @@ pub struct Node {
     ws_schema: VfSchema,
     subscriptions: Subscriptions,
     sync: Sync,
+    metrics: Metrics,
 }
 
 impl Node {
@@ -32,7 +34,8 @@ impl Node {
         let schema = graphql::node_schema(app.clone(), sync.clone());
         let subscriptions = Subscriptions::new(&app.config().api);
         let ws_schema = graphql::ws_schema(app.clone(), sync.clone(), subscriptions.clone());
-        Ok(Node { app, schema, ws_schema, subscriptions, sync })
+        let metrics = Metrics::new()?;
+        Ok(Node { app, schema, ws_schema, subscriptions, sync, metrics })
     }
 
     /// The application core (for tools and tests).
@@ -50,9 +53,16 @@ impl Node {
         &self.sync
     }
 
-    /// The HTTP routes: the API and the replication protocol.
+    /// The HTTP routes: the API and the replication protocol, every request counted.
     pub fn router(&self) -> axum::Router {
-        crate::http::router(self.app.clone(), self.schema.clone(), self.ws_schema.clone()).merge(self.sync.router())
+        let api = crate::http::router(
+            self.app.clone(),
+            self.schema.clone(),
+            self.ws_schema.clone(),
+            self.sync.clone(),
+            self.metrics.clone(),
+        );
+        api.merge(self.sync.router()).layer(axum::middleware::from_fn_with_state(self.metrics.clone(), metrics::track))
     }
 
     /// Serves on `listener` until `shutdown` resolves, then lets in-flight requests (and

@@ -159,7 +159,7 @@ async fn overrides(app: &App, key: &str) -> anyhow::Result<Overrides> {
 }
 
 /// A peer URL as configured: http(s), without a trailing slash.
-fn peer_url(p: &str) -> Result<String, String> {
+pub(crate) fn peer_url(p: &str) -> Result<String, String> {
     let url = reqwest::Url::parse(p).map_err(|e| format!("`{p}`: {e}"))?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
         return Err(format!("`{p}`: use an http or https URL"));

@@ -709,6 +709,93 @@ fn token_refuses_a_zero_ttl() {
 }
 
 // ---------------------------------------------------------------------------------------
+// config
+// ---------------------------------------------------------------------------------------
+
+/// Runs `vf-node config` with `env` set; returns the run.
+fn config_with_env(args: &[&str], env: &[(&str, &str)]) -> Finished {
+    let mut full = vec!["config"];
+    full.extend(args);
+    let mut cmd = command(&full);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    run_to_completion(cmd, &full)
+}
+
+/// The printed configuration, read back as the node reads a config file.
+fn printed_config(out: &Finished) -> valueflows_node::Config {
+    toml::from_str(&out.stdout).unwrap_or_else(|e| panic!("not a config file ({e}): {}", out.describe()))
+}
+
+#[test]
+fn config_prints_each_layer_over_the_one_before() {
+    let dir = DataDir::new();
+    let file = dir.write_beside(
+        "node.toml",
+        "listen = \"127.0.0.1:1001\"\nname = \"From the file\"\n\
+         [api]\nmax_page_size = 111\nmax_depth = 11\n[log]\nlevel = \"debug\"\n",
+    );
+    let args =
+        ["--data-dir", dir.arg(), "--config", &file, "--listen", "127.0.0.1:3003", "--peer", "http://10.0.0.2:8080"];
+    let env = [("VF_LISTEN", "127.0.0.1:2002"), ("VF_API__MAX_PAGE_SIZE", "222"), ("VF_AUTH__OPEN_READS", "false")];
+    let out = config_with_env(&args, &env).expect_success("config");
+    let cfg = printed_config(&out);
+    assert_eq!(cfg.listen, "127.0.0.1:3003", "a flag wins over the environment and the file");
+    assert_eq!(cfg.api.max_page_size, 222, "the environment wins over the file");
+    assert!(!cfg.auth.open_reads, "the environment wins over the default");
+    assert_eq!(cfg.api.max_depth, 11, "the file wins over the default");
+    assert_eq!(cfg.log.level, "debug");
+    assert_eq!(cfg.name.as_deref(), Some("From the file"));
+    assert_eq!(cfg.api.default_page_size, 50, "defaults fill the rest");
+    assert_eq!(cfg.federation.peers, ["http://10.0.0.2:8080"]);
+    assert_eq!(cfg.data_dir, dir.data);
+    assert!(out.stdout.contains("# database_url is unset: SQLite at "), "{}", out.stdout);
+    assert!(!dir.data.exists(), "config only reads: {}", out.describe());
+
+    // Without flags, the environment is on top.
+    let out = config_with_env(&["--data-dir", dir.arg(), "--config", &file], &env).expect_success("config");
+    assert_eq!(printed_config(&out).listen, "127.0.0.1:2002");
+}
+
+#[test]
+fn config_masks_passwords() {
+    let dir = DataDir::new();
+    let url = "postgres://vf:db-pw-1@db.example:5432/ledger?sslmode=require&password=db-pw-2";
+    let args = ["--data-dir", dir.arg(), "--peer", "https://ops:peer-pw@peer.example"];
+    let out = config_with_env(&args, &[("DATABASE_URL", url)]).expect_success("config");
+    for secret in ["db-pw-1", "db-pw-2", "peer-pw"] {
+        assert!(!out.stdout.contains(secret), "`{secret}` printed: {}", out.stdout);
+    }
+    let cfg = printed_config(&out);
+    assert_eq!(
+        cfg.database_url.as_deref(),
+        Some("postgres://vf:***@db.example:5432/ledger?sslmode=require&password=***")
+    );
+    assert_eq!(cfg.federation.peers, ["https://ops:***@peer.example"]);
+    assert!(!out.stdout.contains("database_url is unset"), "{}", out.stdout);
+}
+
+#[test]
+fn config_refuses_unknown_keys_and_bad_values_naming_where_they_are() {
+    let dir = DataDir::new();
+    let file = dir.write_beside("typo.toml", "[api]\nmax_pagesize = 5\n");
+    let out = config_with_env(&["--data-dir", dir.arg(), "--config", &file], &[]).expect_refusal("max_pagesize");
+    assert!(out.stderr.contains("typo.toml") && out.stdout.is_empty(), "{}", out.describe());
+    config_with_env(&["--data-dir", dir.arg()], &[("VF_STORAGE__NO_SUCH_KEY", "1")])
+        .expect_refusal("VF_STORAGE__NO_SUCH_KEY");
+    let out = config_with_env(&["--data-dir", dir.arg()], &[("VF_API__MAX_DEPTH", "deep")]);
+    let out = out.expect_refusal("VF_API__MAX_DEPTH");
+    assert!(out.stderr.contains("api.max_depth"), "{}", out.describe());
+    let file = dir.write_beside("sync.toml", "[storage]\nsqlite_synchronous = \"sometimes\"\n");
+    config_with_env(&["--data-dir", dir.arg(), "--config", &file], &[]).expect_refusal("sometimes");
+    config_with_env(&["--data-dir", dir.arg(), "--peer", "not a url"], &[]).expect_refusal("federation.peers");
+    config_with_env(&["--data-dir", dir.arg()], &[("VF_LOG__FORMAT", "xml")]).expect_refusal("log.format");
+    config_with_env(&["--data-dir", dir.arg(), "--config", "/nonexistent/vf.toml"], &[])
+        .expect_refusal("/nonexistent/vf.toml");
+}
+
+// ---------------------------------------------------------------------------------------
 // schema, rebuild, and the command line itself
 // ---------------------------------------------------------------------------------------
 

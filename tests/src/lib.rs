@@ -62,7 +62,12 @@ impl TestNode {
     /// A node on its own PostgreSQL database, or None (with a message) when no server is
     /// reachable outside CI. In CI (`CI=true`) an unreachable server fails the test.
     pub async fn postgres() -> Option<TestNode> {
-        match Self::spawn(Backend::Postgres, |_| {}).await {
+        Self::postgres_with(|_| {}).await
+    }
+
+    /// Like [`TestNode::postgres`], with the config adjusted by `tune`.
+    pub async fn postgres_with(tune: impl FnOnce(&mut Config)) -> Option<TestNode> {
+        match Self::spawn(Backend::Postgres, tune).await {
             Ok(n) => Some(n),
             Err(e) => {
                 if std::env::var("CI").is_ok_and(|v| v == "true") {

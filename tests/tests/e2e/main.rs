@@ -14,6 +14,7 @@ mod history;
 mod hostile;
 mod http;
 mod lifecycle;
+mod metrics;
 mod pagination;
 mod planning;
 mod recipe;
