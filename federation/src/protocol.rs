@@ -257,15 +257,14 @@ pub struct CheckedPage {
 /// must continue the chain. Stops at the first op that fails; the ops before it stand.
 /// Each verified op comes with its wire JSON, to be stored as received.
 pub fn check_page(origin: &Did, cursor: &Cursor, ops: &[Box<RawValue>], limits: &OpLimits) -> CheckedPage {
+    // Each op parses and verifies on its own, so that part is spread over the cores; the
+    // chain is then walked in order, and the first error by index ends the page, exactly
+    // as checking one op after another would.
+    let checked = verify_each(origin, ops, limits);
     let mut verified: Vec<(Op, OpId, String)> = Vec::with_capacity(ops.len());
     let mut last = cursor.head.clone().map(|h| (cursor.seq, h));
-    for (index, raw) in ops.iter().enumerate() {
-        let text = raw.get();
-        let result = Op::from_json(text, limits).map_err(|error| PageError::Op { index, error }).and_then(|op| {
-            if op.unsigned.origin != *origin {
-                return Err(PageError::WrongOrigin { index, got: op.unsigned.origin.to_string() });
-            }
-            let id = op.verify().map_err(|error| PageError::Op { index, error })?;
+    for (index, (raw, result)) in ops.iter().zip(checked).enumerate() {
+        let result = result.and_then(|(op, id)| {
             check_chain(last.as_ref().map(|(s, h)| (*s, h)), &op, &id)
                 .map_err(|error| PageError::Chain { index, error })?;
             Ok((op, id))
@@ -273,12 +272,45 @@ pub fn check_page(origin: &Did, cursor: &Cursor, ops: &[Box<RawValue>], limits: 
         match result {
             Ok((op, id)) => {
                 last = Some((op.unsigned.seq, id.clone()));
-                verified.push((op, id, text.to_owned()));
+                verified.push((op, id, raw.get().to_owned()));
             }
             Err(e) => return CheckedPage { verified, error: Some(e) },
         }
     }
     CheckedPage { verified, error: None }
+}
+
+/// Fewest ops worth a thread of their own: below it, starting a thread costs more than it saves.
+const OPS_PER_THREAD: usize = 32;
+
+/// Parses each op under `limits`, checks its origin and verifies its id and signature, on
+/// up to one thread per core; results in page order.
+fn verify_each(origin: &Did, ops: &[Box<RawValue>], limits: &OpLimits) -> Vec<Result<(Op, OpId), PageError>> {
+    let one = |index: usize, raw: &RawValue| -> Result<(Op, OpId), PageError> {
+        let op = Op::from_json(raw.get(), limits).map_err(|error| PageError::Op { index, error })?;
+        if op.unsigned.origin != *origin {
+            return Err(PageError::WrongOrigin { index, got: op.unsigned.origin.to_string() });
+        }
+        let id = op.verify().map_err(|error| PageError::Op { index, error })?;
+        Ok((op, id))
+    };
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let threads = cores.min(ops.len() / OPS_PER_THREAD).max(1);
+    if threads == 1 {
+        return ops.iter().enumerate().map(|(i, raw)| one(i, raw)).collect();
+    }
+    let chunk = ops.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let parts: Vec<_> = ops
+            .chunks(chunk)
+            .enumerate()
+            .map(|(c, part)| {
+                let one = &one;
+                s.spawn(move || part.iter().enumerate().map(|(i, raw)| one(c * chunk + i, raw)).collect::<Vec<_>>())
+            })
+            .collect();
+        parts.into_iter().flat_map(|p| p.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    })
 }
 
 #[cfg(test)]
@@ -349,6 +381,33 @@ mod tests {
         let page = check_page(&key.did(), &cursor, &raw(&fork[1..]), &OpLimits::default());
         assert!(page.verified.is_empty());
         assert_eq!(page.error.as_ref().map(PageError::code), Some("CHAIN_MISMATCH"));
+    }
+
+    #[test]
+    fn a_long_page_checked_on_several_threads_stops_at_its_first_bad_op() {
+        let key = NodeKey::generate();
+        let ops = chain(&key, 300, T1);
+        let empty = Cursor::default();
+        let page = check_page(&key.did(), &empty, &raw(&ops), &OpLimits::default());
+        assert!(page.error.is_none(), "{:?}", page.error);
+        assert_eq!(page.verified.len(), 300);
+        assert!(page.verified.iter().zip(&ops).all(|((op, id, _), (want, want_id))| op == want && id == want_id));
+        // A forged op late in the page, and a gap after it: the page ends at the forgery.
+        let mut bad = ops.clone();
+        bad[217].0.unsigned.author = Some("someone else".to_owned());
+        bad.remove(260);
+        let page = check_page(&key.did(), &empty, &raw(&bad), &OpLimits::default());
+        assert_eq!(page.verified.len(), 217);
+        assert!(matches!(page.error, Some(PageError::Op { index: 217, .. })), "{:?}", page.error);
+        // A gap alone: the ops before it are kept, in order.
+        let mut gapped = ops;
+        gapped.remove(100);
+        let page = check_page(&key.did(), &empty, &raw(&gapped), &OpLimits::default());
+        assert_eq!(
+            page.verified.iter().map(|(o, _, _)| o.unsigned.seq).collect::<Vec<_>>(),
+            (1..=100).collect::<Vec<_>>()
+        );
+        assert_eq!(page.error.as_ref().map(PageError::code), Some("CHAIN_GAP"));
     }
 
     #[test]
