@@ -23,7 +23,7 @@ use super::kinds::{Draft, Record, Ref, kind};
 use super::observation::{parse, refold};
 use super::writer::WriteCtx;
 use crate::error::AppError;
-use crate::store::{entity::record, records};
+use crate::store::records;
 
 /// Longest note an acknowledgement may carry, in characters.
 pub const NOTE_MAX: usize = 2_000;
@@ -96,17 +96,21 @@ pub async fn acknowledged_by<C: ConnectionTrait>(
     Ok(out)
 }
 
-/// The resources an acknowledgement stored at `origin` may change: those of its event
-/// homed at `origin`, when the event is held.
-pub async fn resources_of(ctx: &mut WriteCtx<'_>, origin: &str, ack: &Acknowledgement) -> Result<Vec<Uuid>, AppError> {
-    let Some(m) = ctx.get(ack.event.uuid()).await?.filter(|m| m.kind == kind::ECONOMIC_EVENT) else {
-        return Ok(Vec::new());
+/// The live resources of `event` homed at `origin`: those `origin`'s acknowledgement lets
+/// it change. None when the event is not held.
+pub async fn resources_of(
+    ctx: &mut WriteCtx<'_>,
+    origin: &str,
+    event: vf::EventId,
+) -> Result<BTreeSet<Uuid>, AppError> {
+    let Some(m) = ctx.get(event.uuid()).await?.filter(|m| m.kind == kind::ECONOMIC_EVENT) else {
+        return Ok(BTreeSet::new());
     };
     let event: vf::EconomicEvent = parse(&m)?;
-    let mut out = Vec::new();
+    let mut out = BTreeSet::new();
     for r in [event.resource_inventoried_as, event.to_resource_inventoried_as].into_iter().flatten() {
-        if ctx.get(r.uuid()).await?.is_some_and(|res| res.origin == origin) {
-            out.push(r.uuid());
+        if ctx.get(r.uuid()).await?.is_some_and(|res| res.origin == origin && !res.deleted) {
+            out.insert(r.uuid());
         }
     }
     Ok(out)
@@ -137,13 +141,7 @@ pub async fn acknowledge(ctx: &mut WriteCtx<'_>, input: AckInput) -> Result<Vec<
             "this node recorded the event itself: it already counts for the resources homed here",
         ));
     }
-    let event: vf::EconomicEvent = parse(&event_row)?;
-    let mut homed_here = BTreeSet::new();
-    for r in [event.resource_inventoried_as, event.to_resource_inventoried_as].into_iter().flatten() {
-        if ctx.get(r.uuid()).await?.is_some_and(|m: record::Model| m.origin == here && !m.deleted) {
-            homed_here.insert(r.uuid());
-        }
-    }
+    let homed_here = resources_of(ctx, &here, input.event).await?;
     if homed_here.is_empty() {
         return Err(AppError::invalid(
             "event",

@@ -126,7 +126,7 @@ async fn apply_revision(
             if draft.id != ack_id(origin, ack.event.uuid()) {
                 return Err(AppError::invalid("id", "not the id of this origin's acknowledgement of this event"));
             }
-            touched.extend(resources_of(ctx, origin, &ack).await?);
+            touched.extend(resources_of(ctx, origin, ack.event).await?);
         }
         // The resources an event names are among the references its draft carries.
         kind::ECONOMIC_EVENT => touched.extend(
