@@ -44,11 +44,16 @@ deny: ## Licenses, banned crates and sources of the dependency tree (cargo-deny,
 	@command -v cargo-deny >/dev/null || { echo "deny: cargo-deny is missing: cargo install --locked cargo-deny"; exit 1; }
 	$(CARGO) deny check --hide-inclusion-graph bans licenses sources
 
+BENCH_PG ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
+
 bench: ## Criterion benchmarks and the HTTP load tool (release build)
 	$(CARGO) bench -p valueflows-model --bench fold -- --warm-up-time 1 --measurement-time 5
 	$(CARGO) bench -p valueflows-node --bench trace
+	$(CARGO) bench -p valueflows-node --bench auth
 	$(CARGO) build --release -p valueflows-node -p vf-tests
-	./target/release/vf-load --events 100000 --clients 16 --seconds 20
+	./target/release/vf-load --events 100000 --clients 16 --seconds 20 --mixed-seconds 0
+	for c in 16 64; do ./target/release/vf-load --events 0 --clients $$c --seconds 0 --mixed-seconds 20 || exit 1; done
+	for c in 16 64; do ./target/release/vf-load --postgres $(BENCH_PG) --events 0 --clients $$c --seconds 0 --mixed-seconds 20 || exit 1; done
 	./target/release/vf-sync-bench --ops 100000 --samples 200 --idle-sizes 10000,1000000
 
 lint: ## rustfmt check, clippy and rustdoc with warnings as errors

@@ -18,6 +18,7 @@
 //! - [`op`]: [`RecordRevision`], [`UnsignedOp`], [`Op`], [`Proof`], [`OpLimits`], [`OpError`].
 //! - [`chain`]: [`check_chain`] and [`ChainError`] for per-origin hash chains.
 //! - [`protocol`]: the `vfsync/1` documents and [`protocol::check_page`], run on every page received.
+//! - [`pending`]: [`pending::Pending`], the bounded area for verified ops that arrived past a gap.
 //! - [`peer_token`]: the short-lived EdDSA JWT a node signs to call a peer.
 
 #![warn(missing_docs)]
@@ -29,6 +30,7 @@ pub mod json_guard;
 pub mod op;
 pub mod op_id;
 pub mod peer_token;
+pub mod pending;
 pub mod protocol;
 
 pub use chain::{ChainError, PrevRef, check_chain};

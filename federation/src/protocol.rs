@@ -250,6 +250,10 @@ pub struct CheckedPage {
     pub verified: Vec<(Op, OpId, String)>,
     /// Why the rest of the page was not accepted.
     pub error: Option<PageError>,
+    /// When the page stopped at a gap: the ops from the one past the gap on that verified
+    /// alone and chain to each other, for the receiver's pending area
+    /// ([`crate::pending::Pending`]) until the ops in the gap arrive.
+    pub past_gap: Vec<(Op, OpId, String)>,
 }
 
 /// Checks a page of `origin`'s ops against the receiver's `cursor`: each op is parsed under
@@ -263,21 +267,36 @@ pub fn check_page(origin: &Did, cursor: &Cursor, ops: &[Box<RawValue>], limits: 
     let checked = verify_each(origin, ops, limits);
     let mut verified: Vec<(Op, OpId, String)> = Vec::with_capacity(ops.len());
     let mut last = cursor.head.clone().map(|h| (cursor.seq, h));
-    for (index, (raw, result)) in ops.iter().zip(checked).enumerate() {
-        let result = result.and_then(|(op, id)| {
-            check_chain(last.as_ref().map(|(s, h)| (*s, h)), &op, &id)
-                .map_err(|error| PageError::Chain { index, error })?;
-            Ok((op, id))
-        });
-        match result {
-            Ok((op, id)) => {
+    let mut page = ops.iter().zip(checked).enumerate();
+    while let Some((index, (raw, result))) = page.next() {
+        let (op, id) = match result {
+            Ok(checked) => checked,
+            Err(e) => return CheckedPage { verified, error: Some(e), past_gap: Vec::new() },
+        };
+        let error = match check_chain(last.as_ref().map(|(s, h)| (*s, h)), &op, &id) {
+            Ok(()) => {
                 last = Some((op.unsigned.seq, id.clone()));
                 verified.push((op, id, raw.get().to_owned()));
+                continue;
             }
-            Err(e) => return CheckedPage { verified, error: Some(e) },
+            Err(error) => error,
+        };
+        let mut past_gap = Vec::new();
+        if matches!(error, ChainError::Gap { .. }) {
+            let mut tail = (op.unsigned.seq, id.clone());
+            past_gap.push((op, id, raw.get().to_owned()));
+            for (_, (raw, result)) in page.by_ref() {
+                let Ok((op, id)) = result else { break };
+                if check_chain(Some((tail.0, &tail.1)), &op, &id).is_err() {
+                    break;
+                }
+                tail = (op.unsigned.seq, id.clone());
+                past_gap.push((op, id, raw.get().to_owned()));
+            }
         }
+        return CheckedPage { verified, error: Some(PageError::Chain { index, error }), past_gap };
     }
-    CheckedPage { verified, error: None }
+    CheckedPage { verified, error: None, past_gap: Vec::new() }
 }
 
 /// Fewest ops worth a thread of their own: below it, starting a thread costs more than it saves.
@@ -366,6 +385,7 @@ mod tests {
         let page = check_page(&key.did(), &empty, &raw(&gapped), &OpLimits::default());
         assert_eq!(page.verified.len(), 1);
         assert_eq!(page.error.as_ref().map(PageError::code), Some("CHAIN_GAP"));
+        assert_eq!(page.past_gap.len(), 1, "op 3 waits for op 2");
         // Another origin's op in this feed's page.
         let other = NodeKey::generate();
         let page = check_page(&other.did(), &empty, &raw(&ops), &OpLimits::default());
@@ -408,6 +428,16 @@ mod tests {
             (1..=100).collect::<Vec<_>>()
         );
         assert_eq!(page.error.as_ref().map(PageError::code), Some("CHAIN_GAP"));
+        // The ops past the gap that verify and chain to each other come back for the
+        // pending area; a forged one ends that run too.
+        let past: Vec<u64> = page.past_gap.iter().map(|(o, _, _)| o.unsigned.seq).collect();
+        assert_eq!(past, (102..=300).collect::<Vec<_>>());
+        let mut forged_late = gapped;
+        forged_late[150].0.proof = forged_late[151].0.proof.clone();
+        let page = check_page(&key.did(), &empty, &raw(&forged_late), &OpLimits::default());
+        let past: Vec<u64> = page.past_gap.iter().map(|(o, _, _)| o.unsigned.seq).collect();
+        assert_eq!(past, (102..=151).collect::<Vec<_>>());
+        assert!(page.verified.len() == 100 && page.error.as_ref().map(PageError::code) == Some("CHAIN_GAP"));
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The `vf-node` command line: `init`, `id`, `serve`, `config`, `token`, `schema`, `rebuild`.
+//! The `vf-node` command line: `init`, `id`, `serve`, `config`, `token`, `token-key`,
+//! `token-revoke`, `schema`, `rebuild`.
 
 use std::path::PathBuf;
 
@@ -6,7 +7,8 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
 use crate::app::App;
-use crate::auth::Scope;
+use crate::app::tokens::Revoke;
+use crate::auth::{Keyring, Scope};
 use crate::config::{CONFIG_FILE, Config};
 use crate::node::Node;
 
@@ -62,6 +64,24 @@ enum Command {
         #[arg(long)]
         ttl: Option<u64>,
     },
+    /// Manage the keys tokens are signed with: rotate, list, drop, generate.
+    #[command(subcommand)]
+    TokenKey(TokenKeyCommand),
+    /// Revoke a token (by the token itself, or by its id): every node on this database
+    /// refuses it from then on.
+    TokenRevoke {
+        #[command(flatten)]
+        common: Common,
+        /// The token to revoke.
+        #[arg(long, conflicts_with_all = ["id", "expires_at"], required_unless_present = "id")]
+        token: Option<String>,
+        /// The id (`jti`) of the token to revoke.
+        #[arg(long)]
+        id: Option<String>,
+        /// When the token expires (RFC 3339), with `--id`: the revocation is forgotten then.
+        #[arg(long, requires = "id")]
+        expires_at: Option<String>,
+    },
     /// Print the GraphQL schema (SDL).
     Schema,
     /// Recompute all derived resource state from the stored records and report differences.
@@ -72,6 +92,34 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+}
+
+/// `vf-node token-key ...`: the token signing keys in `token-keys/` of the data directory.
+#[derive(Subcommand, Debug)]
+enum TokenKeyCommand {
+    /// Add a new key that signs tokens from now on; the previous keys still verify.
+    /// Prints the new key's id. Running nodes use it after SIGHUP or a restart.
+    Rotate {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// List the keys (ids only): the current one, the previous ones, and whether tokens
+    /// signed with the node key (from before token keys) are accepted.
+    List {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Drop a previous key: tokens it signed are refused (after SIGHUP or a restart).
+    /// `legacy` stops accepting tokens signed with the node key.
+    Drop {
+        #[command(flatten)]
+        common: Common,
+        /// The key id, or `legacy`.
+        kid: String,
+    },
+    /// Print a new key as an `auth.token_key` entry (`KID:SECRET`), for keys given in the
+    /// configuration or environment instead of files. Writes nothing.
+    Generate,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -206,7 +254,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         }
         Command::Serve { common, flags } => {
             let cfg = flags.config(&common)?;
-            crate::telemetry::init(&cfg.log);
+            let telemetry = crate::telemetry::init(&cfg.log)?;
             // Bind first: a bad or busy address fails before anything is created.
             let listen = cfg.listen.clone();
             let listener =
@@ -215,12 +263,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             let node = Node::build(cfg).await?;
             let addr = listener.local_addr()?;
             let shutdown = shutdown_signal()?;
+            reload_on_hangup(node.app().clone())?;
             println!("node {}", node.app().did());
             println!("listening on http://{addr}");
             println!("GraphQL endpoint: http://{addr}/graphql");
             tracing::info!(%addr, did = %node.app().did(), "serving");
-            node.serve(listener, shutdown).await?;
+            let served = node.serve(listener, shutdown).await;
             tracing::info!("stopped");
+            // Spans still queued (the shutdown's own included) go out before the process ends.
+            telemetry.shutdown();
+            served?;
             Ok(0)
         }
         Command::Config { common, flags } => {
@@ -251,6 +303,28 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             println!("{token}");
             Ok(0)
         }
+        Command::TokenKey(cmd) => token_key(cmd),
+        Command::TokenRevoke { common, token, id, expires_at } => {
+            let what = match (token, id) {
+                (Some(token), _) => Revoke::Token(token),
+                (None, Some(id)) => {
+                    let expires_at = expires_at
+                        .map(|t| valueflows_model::Timestamp::parse(&t))
+                        .transpose()
+                        .map_err(|e| anyhow::anyhow!("--expires-at: {e}"))?;
+                    Revoke::Id { id, expires_at }
+                }
+                (None, None) => anyhow::bail!("give --token or --id"),
+            };
+            let app = App::open(common.config()?).await?;
+            let row = app.revoke_token(what, None).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("revoked {}", row.jti);
+            match &row.expires_at {
+                Some(t) => println!("until {t}"),
+                None => println!("until forever (no expiry given)"),
+            }
+            Ok(0)
+        }
         Command::Schema => {
             print!("{}", crate::graphql::sdl());
             Ok(0)
@@ -276,6 +350,83 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             }
         }
     }
+}
+
+/// `vf-node token-key ...`.
+fn token_key(cmd: TokenKeyCommand) -> anyhow::Result<i32> {
+    use crate::auth::keys;
+    // Keys given in the configuration are changed there, not in files.
+    let files_only = |common: &Common| -> anyhow::Result<Config> {
+        let cfg = common.config()?;
+        if cfg.auth.token_key.is_some() {
+            anyhow::bail!(
+                "the token keys come from auth.token_key (configuration or VF_AUTH__TOKEN_KEY): change them there;                  `vf-node token-key generate` prints a new entry"
+            );
+        }
+        Ok(cfg)
+    };
+    match cmd {
+        TokenKeyCommand::Rotate { common } => {
+            let cfg = files_only(&common)?;
+            let key = keys::rotate(&cfg.data_dir)?;
+            println!("{}", key.kid());
+            eprintln!(
+                "new tokens are signed with {}; copy {} to every replica, then send SIGHUP to (or restart) each node",
+                key.kid(),
+                keys::key_dir(&cfg.data_dir).join(format!("{}.pem", key.kid())).display()
+            );
+            Ok(0)
+        }
+        TokenKeyCommand::List { common } => {
+            let cfg = common.config()?;
+            let configured = cfg.auth.token_key.as_ref().map(crate::config::Secret::expose);
+            let ring = Keyring::load(&cfg.data_dir, configured)?;
+            let current = ring.current().map(|k| k.kid().to_owned());
+            for k in ring.keys().iter().rev() {
+                let role = if Some(k.kid()) == current.as_deref() { "current" } else { "previous" };
+                println!("{} {role}", k.kid());
+            }
+            if let Some(before) = ring.legacy_before() {
+                let at = chrono::DateTime::from_timestamp(before, 0).unwrap_or_default();
+                println!("{} accepted: tokens signed with the node key issued up to {}", keys::LEGACY, at.to_rfc3339());
+            }
+            Ok(0)
+        }
+        TokenKeyCommand::Drop { common, kid } => {
+            let cfg = if kid == keys::LEGACY { common.config()? } else { files_only(&common)? };
+            keys::drop_key(&cfg.data_dir, &kid)?;
+            println!("dropped {kid}");
+            eprintln!("send SIGHUP to (or restart) every node for it to take effect");
+            Ok(0)
+        }
+        TokenKeyCommand::Generate => {
+            println!("{}", keys::TokenKey::generate(chrono::Utc::now()).to_entry()?);
+            Ok(0)
+        }
+    }
+}
+
+/// On SIGHUP, reads the token keys again (after `token-key rotate` or `drop`, or new key
+/// files copied in). A failed reload is logged and keeps the keys in use.
+fn reload_on_hangup(app: App) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+            .context("cannot install the SIGHUP handler")?;
+        tokio::spawn(async move {
+            while hup.recv().await.is_some() {
+                match app.reload_token_keys() {
+                    Ok(summary) => tracing::info!(keys = %summary, "token keys reloaded"),
+                    Err(e) => {
+                        tracing::error!(error = %format!("{e:#}"), "token keys not reloaded; the previous ones stay in use")
+                    }
+                }
+            }
+        });
+    }
+    #[cfg(not(unix))]
+    let _ = app;
+    Ok(())
 }
 
 /// Installs the SIGTERM and Ctrl-C handlers now (so a signal that comes right after

@@ -63,6 +63,10 @@ pub struct FederationConfig {
     /// must not write a second branch of its feed), or until this many seconds passed.
     /// 0 opens writes at once.
     pub catch_up_secs: u64,
+    /// Replicas on one PostgreSQL database: seconds a replica's hold on a peer's pull task
+    /// lasts unless renewed (it renews at every round and page); another replica takes the
+    /// task over when it lapses.
+    pub lease_secs: u64,
 }
 
 impl Default for FederationConfig {
@@ -75,6 +79,7 @@ impl Default for FederationConfig {
             request_timeout_secs: 20,
             max_backoff_secs: 300,
             catch_up_secs: 60,
+            lease_secs: 30,
         }
     }
 }
@@ -90,7 +95,8 @@ pub struct StorageConfig {
     pub max_connections: u32,
     /// Most writes committed together in one transaction (group commit).
     pub write_batch: usize,
-    /// Keep hot records in memory. Only for a database that this one process writes.
+    /// Keep hot records in memory. With several replicas on one database, a replica's reads
+    /// may lag another replica's write by milliseconds (`docs/deploy.md`).
     pub record_cache: bool,
 }
 
@@ -112,6 +118,35 @@ pub struct AuthConfig {
     pub open_reads: bool,
     /// Lifetime of tokens issued by `vf-node token` when no `--ttl` is given.
     pub token_ttl_secs: u64,
+    /// Token signing keys given here instead of the files of `token-keys/` in the data
+    /// directory: `KID:SECRET` entries (`vf-node token-key generate`) separated by spaces
+    /// or commas. The newest signs; the others only verify.
+    pub token_key: Option<Secret>,
+}
+
+/// A configuration value that must not be shown: `Debug` prints `***`. It is serialized
+/// as is; [`Config::masked`] hides it by its key's name.
+#[derive(Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The secret text.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Secret {
+    fn from(s: String) -> Secret {
+        Secret(s)
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(MASK)
+    }
 }
 
 /// GraphQL API limits.
@@ -128,6 +163,26 @@ pub struct ApiConfig {
     pub max_complexity: usize,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Most aliased fields in one operation, fragments counted where they are spread.
+    pub max_aliases: usize,
+    /// Longest a GraphQL request may take, from its arrival to its answer, in seconds. A
+    /// body still arriving then is refused with 408, a request still running with 503.
+    pub request_timeout_secs: u64,
+    /// Longest an HTTP/1 client may take to send a request's headers, in seconds; also how
+    /// long an idle keep-alive connection stays open. Its connection is then closed.
+    pub header_read_timeout_secs: u64,
+    /// Most GraphQL requests running at once; more wait up to `in_flight_wait_ms`, then are
+    /// refused with 503.
+    pub max_in_flight: usize,
+    /// How long a GraphQL request waits for a free slot when `max_in_flight` run, in ms.
+    pub in_flight_wait_ms: u64,
+    /// GraphQL requests allowed per client per minute (the token's agent, else the client
+    /// address); 0 turns the rate limit off.
+    pub rate_limit_per_minute: u32,
+    /// Requests a client may send at once beyond its steady rate.
+    pub rate_limit_burst: u32,
+    /// Addresses of reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<String>,
     /// Most records one `track` or `trace` returns; a larger flow is refused with `LIMIT`.
     pub max_trace_items: usize,
     /// Schema introspection allowed.
@@ -181,7 +236,7 @@ impl Default for StorageConfig {
 
 impl Default for AuthConfig {
     fn default() -> Self {
-        AuthConfig { open_reads: true, token_ttl_secs: 30 * 24 * 3600 }
+        AuthConfig { open_reads: true, token_ttl_secs: 30 * 24 * 3600, token_key: None }
     }
 }
 
@@ -193,6 +248,14 @@ impl Default for ApiConfig {
             max_depth: 24,
             max_complexity: 20_000,
             max_body_bytes: 1024 * 1024,
+            max_aliases: 50,
+            request_timeout_secs: 30,
+            header_read_timeout_secs: 30,
+            max_in_flight: 64,
+            in_flight_wait_ms: 500,
+            rate_limit_per_minute: 0,
+            rate_limit_burst: 60,
+            trusted_proxies: Vec::new(),
             max_trace_items: 10_000,
             introspection: true,
             graphiql: true,
@@ -308,6 +371,27 @@ impl Config {
         }
         if self.storage.write_batch == 0 {
             return bad("storage.write_batch", "a batch holds at least one write".to_owned());
+        }
+        if self.federation.lease_secs < 2 {
+            return bad("federation.lease_secs", "a pull lease lasts at least 2 seconds".to_owned());
+        }
+        let api = &self.api;
+        if api.request_timeout_secs == 0 {
+            return bad("api.request_timeout_secs", "a request needs at least one second".to_owned());
+        }
+        if api.header_read_timeout_secs == 0 {
+            return bad("api.header_read_timeout_secs", "headers need at least one second".to_owned());
+        }
+        if api.max_in_flight == 0 {
+            return bad("api.max_in_flight", "at least one request must be able to run".to_owned());
+        }
+        if api.rate_limit_per_minute > 0 && api.rate_limit_burst == 0 {
+            return bad("api.rate_limit_burst", "with a rate limit, a client needs a burst of at least 1".to_owned());
+        }
+        for p in &api.trusted_proxies {
+            if p.parse::<std::net::IpAddr>().is_err() {
+                return bad("api.trusted_proxies", format!("`{p}` is not an IP address"));
+            }
         }
         for p in &self.federation.peers {
             if let Err(e) = crate::sync::peer_url(p) {
@@ -488,8 +572,16 @@ mod tests {
     fn check_refuses_values_the_node_cannot_use() {
         assert!(Config::default().check().is_ok());
         type Spoil = fn(&mut Config);
-        let cases: [(&str, Spoil); 5] = [
+        let cases: [(&str, Spoil); 10] = [
             ("log.format", |c| c.log.format = "xml".to_owned()),
+            ("api.request_timeout_secs", |c| c.api.request_timeout_secs = 0),
+            ("api.header_read_timeout_secs", |c| c.api.header_read_timeout_secs = 0),
+            ("api.max_in_flight", |c| c.api.max_in_flight = 0),
+            ("api.rate_limit_burst", |c| {
+                c.api.rate_limit_per_minute = 60;
+                c.api.rate_limit_burst = 0;
+            }),
+            ("api.trusted_proxies", |c| c.api.trusted_proxies = vec!["10.0.0.0/8".to_owned()]),
             ("storage.max_connections", |c| c.storage.max_connections = 0),
             ("storage.write_batch", |c| c.storage.write_batch = 0),
             ("federation.peers", |c| c.federation.peers = vec!["ftp://peer.example".to_owned()]),
@@ -554,6 +646,17 @@ mod tests {
         assert_eq!(otel["monkey"].as_str(), Some("banana"), "a word ending in `key` is not a key");
         assert_eq!(otel["token_ttl"].as_str(), Some("1h"), "only keys ending in the word");
         assert_eq!(otel["keys"][0].as_str(), Some("a"));
+    }
+
+    #[test]
+    fn the_token_key_is_masked_and_never_debug_printed() {
+        let c =
+            Config::load(None, env(&[("VF_AUTH__TOKEN_KEY", "20261115T101500Z-3fa9c2d1:c2VjcmV0")])).expect("valid");
+        assert_eq!(c.auth.token_key.as_ref().map(Secret::expose), Some("20261115T101500Z-3fa9c2d1:c2VjcmV0"));
+        let t = c.masked().expect("serializes");
+        assert_eq!(t["auth"]["token_key"].as_str(), Some(MASK));
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("c2VjcmV0") && shown.contains("token_key: Some(***)"), "{shown}");
     }
 
     #[test]

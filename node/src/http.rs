@@ -10,24 +10,27 @@ use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, WebSocketProtocols, WsMessage
 use async_graphql::{Data, Executor};
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::Router;
-use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, rejection::WebSocketUpgradeRejection};
+use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use futures::stream::BoxStream;
 use futures::{SinkExt, StreamExt, future};
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
+use tracing::Instrument;
 
 use crate::app::App;
-use crate::auth::{Caller, Scope};
+use crate::auth::{Caller, Scope, Verified};
 use crate::error::AppError;
 use crate::graphql::subscription::Subscriptions;
 use crate::graphql::{VfSchema, loaders::Loaders};
+use crate::limits::{self, Limits};
 use crate::metrics::{Metrics, Operation};
 use crate::sync::Sync as Replication;
+use crate::telemetry::graphql::OperationTrace;
+use crate::telemetry::request::Note;
 
 #[derive(Clone)]
 struct Http {
@@ -41,15 +44,14 @@ struct Http {
 /// The node's routes. `ws_schema` serves WebSocket connections (`graphql::ws_schema`);
 /// `sync` and `metrics` feed `/metrics`.
 pub fn router(app: App, schema: VfSchema, ws_schema: VfSchema, sync: Replication, metrics: Metrics) -> Router {
-    let limit = app.config().api.max_body_bytes;
     let cors = cors(&app.config().api.cors_allow_origins);
+    let limits = axum::middleware::from_fn_with_state(Limits::new(&app, metrics.clone()), limits::guard);
     Router::new()
-        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/graphql", get(graphql_get).post(graphql_post).layer(limits))
         .route("/health", get(health))
         .route("/ready", get(ready))
         .route("/metrics", get(metrics_page))
         .with_state(Http { app, schema, ws_schema, sync, metrics })
-        .layer(RequestBodyLimitLayer::new(limit))
         .layer(cors)
         .layer(TraceLayer::new_for_http())
 }
@@ -68,41 +70,77 @@ fn cors(origins: &[String]) -> CorsLayer {
     layer.allow_origin(AllowOrigin::list(list))
 }
 
-/// The caller named by the `Authorization` header; anonymous when there is none.
-fn caller(app: &App, headers: &HeaderMap) -> Result<Caller, AppError> {
+/// The token of the `Authorization` header, verified (key, signature, times) but not looked
+/// up in the revocation list: enough to name whom a request's rate counts against. The
+/// limits guard leaves it in the request's extensions, so [`authenticated`] does not check
+/// the signature again.
+pub(crate) fn verified(app: &App, headers: &HeaderMap) -> Result<Option<Verified>, AppError> {
+    bearer_token(headers)?.map(|token| app.authority().verify(token)).transpose()
+}
+
+/// The caller named by the `Authorization` header, revocation included; anonymous when
+/// there is none. `checked` is the token the limits guard already verified, if it did.
+async fn authenticated(app: &App, headers: &HeaderMap, checked: Option<&Verified>) -> Result<Caller, AppError> {
+    if let Some(verified) = checked {
+        return app.admit(verified).await;
+    }
+    match bearer_token(headers)? {
+        Some(token) => app.authenticate(token).await,
+        None => Ok(Caller::ANONYMOUS),
+    }
+}
+
+/// The token of the `Authorization` header, if there is one.
+fn bearer_token(headers: &HeaderMap) -> Result<Option<&str>, AppError> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
-        return Ok(Caller::ANONYMOUS);
+        return Ok(None);
     };
     let text =
         value.to_str().map_err(|_| AppError::Unauthenticated("the Authorization header is not text".to_owned()))?;
-    bearer(app, text)
+    token_of(text).map(Some)
 }
 
-/// The caller of an `Authorization` value, `Bearer <token>`.
-fn bearer(app: &App, text: &str) -> Result<Caller, AppError> {
-    let token = text
-        .strip_prefix("Bearer ")
+/// The token of an `Authorization` value, `Bearer <token>`.
+fn token_of(text: &str) -> Result<&str, AppError> {
+    text.strip_prefix("Bearer ")
         .or_else(|| text.strip_prefix("bearer "))
-        .ok_or_else(|| AppError::Unauthenticated("use `Authorization: Bearer <token>`".to_owned()))?;
-    app.authority().verify(token.trim())
+        .map(str::trim)
+        .ok_or_else(|| AppError::Unauthenticated("use `Authorization: Bearer <token>`".to_owned()))
 }
 
+/// 401 for a bad token; 500 when the token could not be checked (the revocation list
+/// unreadable), which refuses it too.
 fn unauthenticated(metrics: &Metrics, e: AppError) -> Response {
+    if let AppError::Internal(detail) = &e {
+        tracing::error!(%detail, "a bearer token could not be checked");
+        return refused(metrics, StatusCode::INTERNAL_SERVER_ERROR, e.code(), &e.to_string());
+    }
     refused(metrics, StatusCode::UNAUTHORIZED, e.code(), &e.to_string())
 }
 
-async fn execute(http: &Http, headers: &HeaderMap, mut req: async_graphql::Request) -> Response {
-    let caller = match caller(&http.app, headers) {
+async fn execute(
+    http: &Http,
+    headers: &HeaderMap,
+    checked: Option<&Verified>,
+    mut req: async_graphql::Request,
+) -> Response {
+    let caller = match authenticated(&http.app, headers, checked).await {
         Ok(c) => c,
         Err(e) => return unauthenticated(&http.metrics, e),
     };
     let op = Operation::of(&mut req);
+    let trace = OperationTrace::start(&mut req, op);
     http.metrics.operation(op);
     let started = std::time::Instant::now();
-    let req = req.data(caller).data(Loaders::new(&http.app));
-    let resp = with_codes(http.schema.execute(req).await);
+    let resp = match limits::too_many_aliases(&mut req, http.app.config().api.max_aliases) {
+        Some(refused) => refused,
+        None => with_codes(
+            http.schema.execute(req.data(caller).data(Loaders::new(&http.app))).instrument(trace.span()).await,
+        ),
+    };
+    let note = trace.finish(&resp);
     http.metrics.response(op, Some(started.elapsed()), &resp);
-    GraphQLResponse::from(resp).into_response()
+    note.attach(GraphQLResponse::from(resp).into_response())
 }
 
 /// Gives a code to errors raised before any resolver ran: syntax, unknown fields, bad
@@ -111,8 +149,19 @@ fn with_codes(mut resp: async_graphql::Response) -> async_graphql::Response {
     for e in &mut resp.errors {
         let ext = e.extensions.get_or_insert_with(Default::default);
         if ext.get("code").is_none() {
-            let limit = e.message.contains("too deep") || e.message.contains("too complex");
-            ext.set("code", if limit { "LIMIT" } else { "VALIDATION" });
+            // async-graphql's own words: `limit_depth`, the parser's nesting guards,
+            // `limit_complexity`.
+            let limit = if e.message.contains("too deep") || e.message.contains("recursion") {
+                Some("depth")
+            } else if e.message.contains("too complex") {
+                Some("complexity")
+            } else {
+                None
+            };
+            ext.set("code", if limit.is_some() { "LIMIT" } else { "VALIDATION" });
+            if let Some(limit) = limit {
+                ext.set("limit", limit);
+            }
         }
     }
     resp
@@ -121,10 +170,11 @@ fn with_codes(mut resp: async_graphql::Response) -> async_graphql::Response {
 async fn graphql_post(
     State(http): State<Http>,
     headers: HeaderMap,
+    checked: Option<Extension<Verified>>,
     req: Result<GraphQLRequest, async_graphql_axum::rejection::GraphQLRejection>,
 ) -> Response {
     match req {
-        Ok(req) => execute(&http, &headers, req.into_inner()).await,
+        Ok(req) => execute(&http, &headers, checked.as_ref().map(|e| &e.0), req.into_inner()).await,
         Err(rejection) => match rejection.0 {
             // Not counted here: `metrics::track` counts every 413 of this route, this one
             // and those of the body-size layer, as a LIMIT breach.
@@ -147,17 +197,18 @@ fn refusal(status: StatusCode, code: &str, why: &str) -> Response {
     let mut err = async_graphql::ServerError::new(why, None);
     err.extensions.get_or_insert_with(Default::default).set("code", code);
     let body = async_graphql::Response::from_errors(vec![err]);
-    (status, GraphQLResponse::from(body)).into_response()
+    Note::refused(code).attach((status, GraphQLResponse::from(body)).into_response())
 }
 
 async fn graphql_get(
     State(http): State<Http>,
     headers: HeaderMap,
+    checked: Option<Extension<Verified>>,
     uri: axum::http::Uri,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
     match ws {
-        Ok(ws) => return graphql_ws(http, &headers, ws),
+        Ok(ws) => return graphql_ws(http, &headers, checked.as_ref().map(|e| &e.0), ws).await,
         Err(rejection) if headers.contains_key(header::UPGRADE) => return rejection.into_response(),
         Err(_) => {}
     }
@@ -179,7 +230,7 @@ async fn graphql_get(
         )
             .into_response();
     }
-    execute(&http, &headers, req).await
+    execute(&http, &headers, checked.as_ref().map(|e| &e.0), req).await
 }
 
 /// GET must not change anything: refuse documents with a mutation. The parsed document
@@ -210,10 +261,17 @@ const REFUSED: &str = "UNAUTHENTICATED: ";
 
 /// Upgrades `GET /graphql` to a GraphQL WebSocket (`graphql-transport-ws`, or the older
 /// `graphql-ws`). A token may come in the `Authorization` header or in `connection_init`.
-fn graphql_ws(http: Http, headers: &HeaderMap, ws: WebSocketUpgrade) -> Response {
-    let from_header = match caller(&http.app, headers) {
-        Ok(c) => c,
+async fn graphql_ws(http: Http, headers: &HeaderMap, checked: Option<&Verified>, ws: WebSocketUpgrade) -> Response {
+    let token = match checked.cloned().map(Ok).or_else(|| verified(&http.app, headers).transpose()).transpose() {
+        Ok(t) => t,
         Err(e) => return unauthenticated(&http.metrics, e),
+    };
+    let from_header = match &token {
+        Some(v) => match http.app.admit(v).await {
+            Ok(c) => (c, token),
+            Err(e) => return unauthenticated(&http.metrics, e),
+        },
+        None => (Caller::ANONYMOUS, None),
     };
     let ws = ws.protocols(ALL_WEBSOCKET_PROTOCOLS).max_message_size(http.app.config().api.max_body_bytes);
     let protocol =
@@ -230,8 +288,9 @@ fn graphql_ws(http: Http, headers: &HeaderMap, ws: WebSocketUpgrade) -> Response
 }
 
 /// The caller a `connection_init` payload names (`{"Authorization": "Bearer <token>"}`,
-/// `{"authToken": "<token>"}`, or the same under `headers`); `default` when none.
-fn init_caller(app: &App, payload: &serde_json::Value, default: Caller) -> Result<Caller, AppError> {
+/// `{"authToken": "<token>"}`, or the same under `headers`), with its token; `default` when
+/// none.
+async fn init_caller(app: &App, payload: &serde_json::Value, default: Session) -> Result<Session, AppError> {
     let headers = payload.get("headers").unwrap_or(&serde_json::Value::Null);
     let found = ["Authorization", "authorization"]
         .iter()
@@ -241,24 +300,54 @@ fn init_caller(app: &App, payload: &serde_json::Value, default: Caller) -> Resul
     let text = value
         .as_str()
         .ok_or_else(|| AppError::Unauthenticated("the token in connection_init must be a string".to_owned()))?;
-    if is_header || text.starts_with("Bearer ") || text.starts_with("bearer ") {
-        bearer(app, text)
+    let token = if is_header || text.starts_with("Bearer ") || text.starts_with("bearer ") {
+        token_of(text)?
     } else {
-        app.authority().verify(text.trim())
+        text.trim()
+    };
+    let verified = app.authority().verify(token)?;
+    Ok((app.admit(&verified).await?, Some(verified)))
+}
+
+/// Who a WebSocket connection speaks for, and the token that says so (None when anonymous).
+type Session = (Caller, Option<Verified>);
+
+/// How often an open WebSocket session checks that its token was not revoked by another
+/// replica (revocations made by this process are seen at once, expiry at its second).
+const WS_TOKEN_RECHECK: Duration = Duration::from_secs(30);
+
+/// Why a session's token no longer admits it, if it does not.
+async fn session_ended(app: &App, token: &Verified) -> Option<&'static str> {
+    match app.still_valid(token).await {
+        Ok(true) => None,
+        Ok(false) if token.expires_at + crate::auth::MAX_SKEW_SECS < chrono::Utc::now().timestamp() => {
+            Some("UNAUTHENTICATED: the token expired")
+        }
+        Ok(false) => Some("UNAUTHENTICATED: the token was revoked"),
+        Err(e) => {
+            // An unreadable revocation list does not end a session; the next check decides.
+            tracing::warn!(error = %e, "could not check a WebSocket session's token");
+            None
+        }
     }
 }
 
-/// Runs GraphQL over WebSocket through the ws schema, with the error codes HTTP responses
-/// carry, counted like theirs (operations over a WebSocket are not timed: a subscription
-/// lasts as long as the client wants).
+/// Runs GraphQL over WebSocket through the ws schema, with the error codes and the alias
+/// limit HTTP responses have, counted like theirs (operations over a WebSocket are not
+/// timed: a subscription lasts as long as the client wants).
 #[derive(Clone)]
-struct WsExecutor(VfSchema, Metrics);
+struct WsExecutor(VfSchema, Metrics, usize);
 
 impl Executor for WsExecutor {
     async fn execute(&self, mut request: async_graphql::Request) -> async_graphql::Response {
         let op = Operation::of(&mut request);
+        let trace = OperationTrace::start(&mut request, op);
         self.1.operation(op);
-        let resp = with_codes(self.0.execute(request).await);
+        let resp = match limits::too_many_aliases(&mut request, self.2) {
+            Some(refused) => refused,
+            None => with_codes(self.0.execute(request).instrument(trace.span()).await),
+        };
+        trace.finish(&resp);
         self.1.response(op, None, &resp);
         resp
     }
@@ -269,20 +358,24 @@ impl Executor for WsExecutor {
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, async_graphql::Response> {
         let op = Operation::of(&mut request);
+        let trace = OperationTrace::start(&mut request, op);
         self.1.operation(op);
         let metrics = self.1.clone();
-        self.0
-            .execute_stream_with_session_data(request, session_data.unwrap_or_default())
-            .map(move |resp| {
+        if let Some(refused) = limits::too_many_aliases(&mut request, self.2) {
+            metrics.response(op, None, &refused);
+            return trace.stream(futures::stream::once(future::ready(refused))).boxed();
+        }
+        let responses =
+            self.0.execute_stream_with_session_data(request, session_data.unwrap_or_default()).map(move |resp| {
                 let resp = with_codes(resp);
                 metrics.response(op, None, &resp);
                 resp
-            })
-            .boxed()
+            });
+        trace.stream(responses).boxed()
     }
 }
 
-async fn serve_ws(socket: WebSocket, http: Http, protocol: WebSocketProtocols, from_header: Caller) {
+async fn serve_ws(socket: WebSocket, http: Http, protocol: WebSocketProtocols, from_header: Session) {
     let Some(hub) = http.ws_schema.data::<Subscriptions>().cloned() else {
         tracing::error!("the WebSocket schema has no subscription hub");
         return;
@@ -298,24 +391,40 @@ async fn serve_ws(socket: WebSocket, http: Http, protocol: WebSocketProtocols, f
     let mut data = Data::default();
     data.insert(slots.clone());
     let app = http.app.clone();
-    let executor = WsExecutor(http.ws_schema.clone(), http.metrics.clone());
+    // The token the session runs under, once `connection_init` settled it.
+    let session: Arc<std::sync::Mutex<Option<Verified>>> = Arc::default();
+    let settled = session.clone();
+    let executor = WsExecutor(http.ws_schema.clone(), http.metrics.clone(), http.app.config().api.max_aliases);
     let messages = async_graphql::http::WebSocket::new(executor, input, protocol)
         .connection_data(data)
         .on_connection_init(move |payload| async move {
-            let caller = init_caller(&app, &payload, from_header)
+            let (caller, token) = init_caller(&app, &payload, from_header)
+                .await
                 .map_err(|e| async_graphql::Error::new(format!("{REFUSED}{e}")))?;
+            *settled.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = token;
             let mut data = Data::default();
             data.insert(caller);
             Ok(data)
         });
+    let token = || session.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
     let pump = async {
         let mut messages = std::pin::pin!(messages);
         let mut closing = std::pin::pin!(hub.closed());
         let mut init_wait = std::pin::pin!(tokio::time::sleep(WS_INIT_TIMEOUT));
+        // Sessions under a token end when it expires or is revoked: checked at its expiry,
+        // at once when this process revokes a token, and every WS_TOKEN_RECHECK.
+        let mut revocations = http.app.revocations();
+        let mut recheck = tokio::time::interval(WS_TOKEN_RECHECK);
+        recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut expiry = std::pin::pin!(tokio::time::sleep(Duration::from_secs(86_400)));
+        let mut expiry_set: Option<i64> = None;
         let (mut shutting, mut acked) = (false, false);
         loop {
-            let next = tokio::select! {
-                m = messages.next() => m,
+            let check = tokio::select! {
+                m = messages.next() => Ok(m),
+                () = &mut expiry, if expiry_set.is_some() => Err(()),
+                Ok(()) = revocations.changed(), if acked => Err(()),
+                _ = recheck.tick(), if acked => Err(()),
                 () = &mut closing, if !shutting => {
                     // Every subscription now completes; close once they all have.
                     shutting = true;
@@ -329,6 +438,18 @@ async fn serve_ws(socket: WebSocket, http: Http, protocol: WebSocketProtocols, f
                     let late = CloseFrame { code: 4408, reason: "connection_init was not sent in time".into() };
                     let _ = sink.send(Message::Close(Some(late))).await;
                     return;
+                }
+            };
+            let next = match check {
+                Ok(next) => next,
+                Err(()) => {
+                    let Some(held) = token() else { continue };
+                    if let Some(why) = session_ended(&http.app, &held).await {
+                        // 4403, as for a refused connection_init: the client must authenticate again.
+                        let _ = sink.send(Message::Close(Some(CloseFrame { code: 4403, reason: why.into() }))).await;
+                        return;
+                    }
+                    continue;
                 }
             };
             let Some(msg) = next else { return };
@@ -345,6 +466,15 @@ async fn serve_ws(socket: WebSocket, http: Http, protocol: WebSocketProtocols, f
             };
             if sink.send(frame).await.is_err() {
                 return;
+            }
+            let expires = token().map(|t| t.expires_at);
+            if acked && expires != expiry_set {
+                expiry_set = expires;
+                if let Some(at) = expires {
+                    let left = (at + crate::auth::MAX_SKEW_SECS + 1 - chrono::Utc::now().timestamp()).max(0);
+                    let left = Duration::from_secs(u64::try_from(left).unwrap_or(0));
+                    expiry.as_mut().reset(tokio::time::Instant::now() + left);
+                }
             }
             if shutting && slots.idle() {
                 break;
@@ -387,7 +517,7 @@ async fn ready(State(http): State<Http>) -> Response {
 /// The Prometheus text page; with `metrics.require_admin`, only for an `admin` token.
 async fn metrics_page(State(http): State<Http>, headers: HeaderMap) -> Response {
     if http.app.config().metrics.require_admin
-        && let Err(e) = caller(&http.app, &headers).and_then(|c| c.require(Scope::Admin))
+        && let Err(e) = authenticated(&http.app, &headers, None).await.and_then(|c| c.require(Scope::Admin))
     {
         let why = format!("{}: {e}\n", e.code());
         return match e {

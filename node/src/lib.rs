@@ -10,10 +10,14 @@
 //! - [`auth`]: EdDSA bearer tokens and scopes.
 //! - [`http`]: axum routes (`/graphql`, with subscriptions over WebSocket, `/health`, `/ready`,
 //!   `/metrics`).
+//! - [`limits`]: the GraphQL route's limits: body, batches, time, requests in flight, rate
+//!   per client, aliases.
 //! - [`metrics`]: Prometheus counters of requests, and gauges of storage and peers read at
 //!   each scrape.
 //! - [`sync`]: replication with peer nodes over `vfsync/1` (serving feeds, pulling them).
 //! - [`node`]: `Node::build(config)` then `node.serve(listener, shutdown)`.
+//! - [`server`]: the HTTP server loop (header read timeout, client addresses, graceful
+//!   shutdown).
 //! - [`cli`]: the `vf-node` command line.
 //! - [`error`]: the request-path error and its stable codes.
 
@@ -24,8 +28,10 @@ pub mod config;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod limits;
 pub mod metrics;
 pub mod node;
+pub mod server;
 pub mod store;
 pub mod sync;
 pub mod telemetry;

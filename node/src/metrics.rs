@@ -35,6 +35,11 @@ pub const ERROR_CODES: &[&str] = &[
     "BAD_REQUEST",
 ];
 
+/// The limits a `LIMIT` error can name in `extensions.limit`, the labels of
+/// `vf_limit_breaches_total`. A `LIMIT` error naming none (page size, trace size,
+/// subscriptions) counts as `other`, so the series add up to the `LIMIT` errors.
+pub const LIMITS: &[&str] = &["body", "depth", "complexity", "aliases", "timeout", "in_flight", "rate", "other"];
+
 /// The route label of requests no route matched (their paths are not labels: any client
 /// could make up new ones).
 const UNMATCHED: &str = "unmatched";
@@ -98,6 +103,8 @@ struct Inner {
     graphql_operations: IntCounterVec,
     graphql_seconds: HistogramVec,
     graphql_errors: IntCounterVec,
+    limit_breaches: IntCounterVec,
+    in_flight: IntGauge,
 }
 
 impl Metrics {
@@ -140,6 +147,18 @@ impl Metrics {
             ),
             &["code"],
         )?;
+        let limit_breaches = IntCounterVec::new(
+            Opts::new(
+                "vf_limit_breaches_total",
+                "LIMIT errors by the limit breached: body, depth, complexity, aliases, timeout, \
+                 in_flight, rate, or other (page size, trace size, subscriptions).",
+            ),
+            &["limit"],
+        )?;
+        let in_flight = IntGauge::new(
+            "vf_graphql_requests_in_flight",
+            "GraphQL requests over HTTP running now (at most api.max_in_flight).",
+        )?;
         // Every operation type and code is shown from the start, so that a rate over a
         // series that has not moved yet is 0 rather than missing.
         for op in Operation::ALL {
@@ -148,11 +167,16 @@ impl Metrics {
         for code in ERROR_CODES.iter().chain(&["OTHER"]) {
             graphql_errors.with_label_values(&[*code]);
         }
+        for limit in LIMITS {
+            limit_breaches.with_label_values(&[*limit]);
+        }
         registry.register(Box::new(http_requests.clone()))?;
         registry.register(Box::new(http_seconds.clone()))?;
         registry.register(Box::new(graphql_operations.clone()))?;
         registry.register(Box::new(graphql_seconds.clone()))?;
         registry.register(Box::new(graphql_errors.clone()))?;
+        registry.register(Box::new(limit_breaches.clone()))?;
+        registry.register(Box::new(in_flight.clone()))?;
         Ok(Metrics {
             inner: Arc::new(Inner {
                 registry,
@@ -161,6 +185,8 @@ impl Metrics {
                 graphql_operations,
                 graphql_seconds,
                 graphql_errors,
+                limit_breaches,
+                in_flight,
             }),
         })
     }
@@ -176,12 +202,29 @@ impl Metrics {
             self.inner.graphql_seconds.with_label_values(&[op.label()]).observe(took.as_secs_f64());
         }
         for e in &resp.errors {
-            let code = match e.extensions.as_ref().and_then(|x| x.get("code")) {
-                Some(async_graphql::Value::String(code)) => code.as_str(),
-                _ => "OTHER",
+            let text = |key: &str| match e.extensions.as_ref().and_then(|x| x.get(key)) {
+                Some(async_graphql::Value::String(s)) => Some(s.as_str()),
+                _ => None,
             };
+            let code = text("code").unwrap_or("OTHER");
             self.error(code);
+            if code == "LIMIT" {
+                self.breach(text("limit").unwrap_or("other"));
+            }
         }
+    }
+
+    /// Counts one breach of `limit` (one of [`LIMITS`]; anything else counts as `other`).
+    /// The `LIMIT` error it was answered with is counted apart, by [`Metrics::error`].
+    pub fn breach(&self, limit: &str) {
+        let limit = LIMITS.iter().find(|l| **l == limit).copied().unwrap_or("other");
+        self.inner.limit_breaches.with_label_values(&[limit]).inc();
+    }
+
+    /// Counts a GraphQL request starting to run; it counts until the guard is dropped.
+    pub fn running(&self) -> Running {
+        self.inner.in_flight.inc();
+        Running(self.inner.in_flight.clone())
     }
 
     /// Counts one error sent with `code`.
@@ -201,11 +244,22 @@ impl Metrics {
         let now = Registry::new();
         read_store(app, &now).await?;
         read_pool(app, &now)?;
+        read_writer(app, &now)?;
         read_peers(sync, &now)?;
         let mut families = self.inner.registry.gather();
         families.extend(now.gather());
         families.sort_by(|a, b| a.name().cmp(b.name()));
         prometheus::TextEncoder::new().encode_to_string(&families)
+    }
+}
+
+/// A GraphQL request counted in `vf_graphql_requests_in_flight` while it lives.
+#[derive(Debug)]
+pub struct Running(IntGauge);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.dec();
     }
 }
 
@@ -218,9 +272,10 @@ pub async fn track(State(metrics): State<Metrics>, req: Request, next: Next) -> 
     let status = resp.status();
     metrics.request(&route, method, status, started.elapsed());
     if status == StatusCode::PAYLOAD_TOO_LARGE && route == "/graphql" {
-        // Either the body-size layer refused it before GraphQL saw it, or the GraphQL
-        // handler found it too large while reading it: one LIMIT breach both ways.
+        // Refused by the route's limits from its Content-Length or while reading it, or by
+        // the GraphQL handler: one LIMIT breach whichever did.
         metrics.error("LIMIT");
+        metrics.breach("body");
     }
     resp
 }
@@ -296,11 +351,26 @@ fn read_pool(app: &App, reg: &Registry) -> Result<(), prometheus::Error> {
     Ok(())
 }
 
+/// The writer's queue.
+fn read_writer(app: &App, reg: &Registry) -> Result<(), prometheus::Error> {
+    let load = app.write_load();
+    int_gauge(reg, "vf_writes_queued", "Local and replicated writes waiting for the writer.")?
+        .set(i64::try_from(load.queued).unwrap_or(i64::MAX));
+    int_gauge(reg, "vf_writes_in_progress", "Writes in the batch the writer is committing now.")?
+        .set(i64::try_from(load.writing).unwrap_or(i64::MAX));
+    Ok(())
+}
+
 /// Each peer's sync state, as `Sync::health` reports it now.
 fn read_peers(sync: &Sync, reg: &Registry) -> Result<(), prometheus::Error> {
     let health = sync.health();
     int_gauge(reg, "vf_federation_peers", "Peers this node pulls from.")?
         .set(i64::try_from(health.len()).unwrap_or(i64::MAX));
+    let (held, bytes) = sync.pending();
+    int_gauge(reg, "vf_federation_pending_ops", "Verified ops held past a gap in their feed, waiting for the ops before them.")?
+        .set(i64::try_from(held).unwrap_or(i64::MAX));
+    int_gauge(reg, "vf_federation_pending_bytes", "Bytes of wire JSON of the ops held past gaps.")?
+        .set(i64::try_from(bytes).unwrap_or(i64::MAX));
     let vec = |name: &str, help: &str| -> Result<IntGaugeVec, prometheus::Error> {
         let v = IntGaugeVec::new(Opts::new(name, help), &["peer"])?;
         reg.register(Box::new(v.clone()))?;
@@ -389,5 +459,33 @@ mod tests {
         m.error("ANOTHER");
         let count = |code: &str| m.inner.graphql_errors.with_label_values(&[code]).get();
         assert_eq!((count("LIMIT"), count("OTHER"), count("VALIDATION")), (1, 2, 0));
+    }
+
+    #[test]
+    fn limit_errors_count_by_the_limit_they_name() {
+        let m = Metrics::new().expect("metrics");
+        let err = |code: &str, limit: Option<&str>| {
+            let mut e = async_graphql::ServerError::new("no", None);
+            let ext = e.extensions.get_or_insert_with(Default::default);
+            ext.set("code", code);
+            if let Some(l) = limit {
+                ext.set("limit", l);
+            }
+            e
+        };
+        let resp = async_graphql::Response::from_errors(vec![
+            err("LIMIT", Some("aliases")),
+            err("LIMIT", None),
+            err("LIMIT", Some("made-up")),
+            err("VALIDATION", Some("aliases")),
+        ]);
+        m.response(Operation::Query, None, &resp);
+        let breaches = |l: &str| m.inner.limit_breaches.with_label_values(&[l]).get();
+        assert_eq!((breaches("aliases"), breaches("other"), breaches("depth")), (1, 2, 0));
+        assert_eq!(m.inner.graphql_errors.with_label_values(&["LIMIT"]).get(), 3);
+        let running = m.running();
+        assert_eq!(m.inner.in_flight.get(), 1);
+        drop(running);
+        assert_eq!(m.inner.in_flight.get(), 0);
     }
 }

@@ -53,7 +53,8 @@ impl Node {
         &self.sync
     }
 
-    /// The HTTP routes: the API and the replication protocol, every request counted.
+    /// The HTTP routes: the API and the replication protocol, every request counted, traced
+    /// and logged.
     pub fn router(&self) -> axum::Router {
         let api = crate::http::router(
             self.app.clone(),
@@ -62,7 +63,9 @@ impl Node {
             self.sync.clone(),
             self.metrics.clone(),
         );
-        api.merge(self.sync.router()).layer(axum::middleware::from_fn_with_state(self.metrics.clone(), metrics::track))
+        api.merge(self.sync.router())
+            .layer(axum::middleware::from_fn_with_state(self.metrics.clone(), metrics::track))
+            .layer(axum::middleware::from_fn(crate::telemetry::request::trace))
     }
 
     /// Serves on `listener` until `shutdown` resolves, then lets in-flight requests (and
@@ -81,7 +84,11 @@ impl Node {
             let _ = stop.send(true);
             subscriptions.close();
         };
-        axum::serve(listener, router).with_graceful_shutdown(stopping).await?;
+        let header_timeout = Duration::from_secs(self.app.config().api.header_read_timeout_secs.max(1));
+        crate::server::run(listener, router, header_timeout, stopping).await;
+        if !self.sync.stopped(WS_CLOSE_GRACE).await {
+            tracing::warn!("federation pull tasks still running at shutdown were left behind");
+        }
         // Upgraded connections run apart from the server: wait for them to say goodbye.
         if !self.subscriptions.drained(WS_CLOSE_GRACE).await {
             tracing::warn!("WebSocket connections still open at shutdown were dropped");

@@ -26,7 +26,9 @@ use base64::Engine;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
+use tracing::Instrument;
 use valueflows_federation::peer_token::{self, ReplayGuard};
+use valueflows_federation::pending::Pending;
 use valueflows_federation::protocol::{
     self, Cursor, Endpoints, FeedHead, Fork, ForkProof, Heads, MAX_NOTIFY_BYTES, MAX_PAGE_BYTES, MAX_PAGE_OPS,
     NodeInfo, Notify, OpsPage,
@@ -36,12 +38,16 @@ use valueflows_federation::{Did, Op, OpId, OpLimits};
 use crate::app::App;
 use crate::app::remote::RemoteOps;
 use crate::error::AppError;
-use crate::store::{forks, ops, records};
+use crate::store::{forks, ops, records, shared};
 
 /// Most bytes read of a peer's `/.well-known/vf-node` or heads document.
 const MAX_DOC_BYTES: usize = 1024 * 1024;
 /// Token ids remembered for replay protection.
 const REPLAY_CAPACITY: usize = 100_000;
+/// Most ops, and bytes of their wire JSON, held past gaps, all feeds together. Each op is
+/// also held parsed, which takes about as much again, so the area stays near 32 MiB at most.
+const PENDING_MAX_OPS: usize = 10_000;
+const PENDING_MAX_BYTES: usize = 16 * 1024 * 1024;
 
 /// The replication service of one node: its routes, and its pull tasks once started.
 #[derive(Clone)]
@@ -63,10 +69,21 @@ struct Inner {
     /// The last state digest and the heads it was computed at: an idle round costs no
     /// rehash.
     digest: Mutex<Option<(Vec<FeedHead>, String)>>,
+    /// Verified ops that arrived past a gap, waiting for the ops before them.
+    pending: Mutex<Pending>,
+    /// The pull tasks, awaited at shutdown: a stopped node stores nothing more.
+    tasks: Mutex<tokio::task::JoinSet<()>>,
+    /// When this replica last passed a peer's wake-up hint on to the others (ms since epoch).
+    woke_replicas_ms: std::sync::atomic::AtomicI64,
+    /// When this process started: a replica standing by opens its writes once another
+    /// replica has confirmed the node's own feed after that (`FEED_CONFIRMED_KEY`).
+    started_at: chrono::DateTime<chrono::Utc>,
 }
 
 struct Peer {
     url: String,
+    /// The lease a replica holds while it runs this peer's pull task.
+    lease: String,
     health: Mutex<PeerHealth>,
     /// Set when the peer is removed: its task ends.
     removed: watch::Sender<bool>,
@@ -75,7 +92,12 @@ struct Peer {
 impl Peer {
     fn new(url: String) -> Arc<Peer> {
         let (removed, _) = watch::channel(false);
-        Arc::new(Peer { health: Mutex::new(PeerHealth { url: url.clone(), ..PeerHealth::default() }), url, removed })
+        Arc::new(Peer {
+            health: Mutex::new(PeerHealth { url: url.clone(), ..PeerHealth::default() }),
+            lease: format!("pull {url}"),
+            url,
+            removed,
+        })
     }
 }
 
@@ -109,6 +131,9 @@ pub struct PeerHealth {
     pub apply_ms: u64,
     /// How long the last round took, in microseconds.
     pub last_round_us: u64,
+    /// Set while another replica of this node's database holds this peer's pull task
+    /// (that replica's id); this one stands by.
+    pub pulled_by: Option<String>,
 }
 
 impl PeerHealth {
@@ -138,6 +163,8 @@ enum SyncError {
     App(#[from] crate::error::AppError),
     #[error(transparent)]
     Db(#[from] sea_orm::DbErr),
+    #[error("replica {0} took this peer's pull task over")]
+    LeaseLost(String),
 }
 
 /// Runtime changes to a configured list (peers or follows), kept in the database so they
@@ -150,6 +177,8 @@ struct Overrides {
 
 const PEERS_KEY: &str = "federation.peers";
 const FOLLOW_KEY: &str = "federation.follow";
+/// When a replica last confirmed, with a peer, that the database holds the node's own feed.
+const FEED_CONFIRMED_KEY: &str = "federation.own_feed_confirmed_at";
 
 async fn overrides(app: &App, key: &str) -> anyhow::Result<Overrides> {
     Ok(match records::meta(app.store().db(), key).await? {
@@ -199,6 +228,10 @@ impl Sync {
         }
         Ok(Sync {
             inner: Arc::new(Inner {
+                woke_replicas_ms: 0.into(),
+                tasks: Mutex::default(),
+                pending: Mutex::new(Pending::new(PENDING_MAX_OPS, PENDING_MAX_BYTES)),
+                started_at: chrono::Utc::now(),
                 app,
                 client,
                 replay: ReplayGuard::new(REPLAY_CAPACITY),
@@ -250,9 +283,22 @@ impl Sync {
         tokio::spawn(async move { notify_loop(inner, stop).await });
     }
 
+    /// Waits, up to `grace`, for the pull tasks to end once the stop signal was given
+    /// (a round in progress is cut; the page being stored commits whole or not at all).
+    pub async fn stopped(&self, grace: Duration) -> bool {
+        let mut tasks = std::mem::take(&mut *lock(&self.inner.tasks));
+        tokio::time::timeout(grace, async { while tasks.join_next().await.is_some() {} }).await.is_ok()
+    }
+
     /// Each peer's sync state.
     pub fn health(&self) -> Vec<PeerHealth> {
         lock(&self.inner.peers).iter().map(|p| lock(&p.health).clone()).collect()
+    }
+
+    /// Ops held past gaps in their feeds, and the bytes of their JSON.
+    pub fn pending(&self) -> (usize, usize) {
+        let pending = lock(&self.inner.pending);
+        (pending.len(), pending.bytes())
     }
 
     /// The origins whose feeds this node accepts, its own included.
@@ -346,8 +392,8 @@ impl Sync {
 }
 
 fn spawn_pull(inner: &Arc<Inner>, peer: Arc<Peer>, stop: watch::Receiver<bool>) {
-    let inner = inner.clone();
-    tokio::spawn(async move { pull_loop(inner, peer, stop).await });
+    let task = inner.clone();
+    lock(&inner.tasks).spawn(async move { pull_loop(task, peer, stop).await });
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -384,7 +430,8 @@ struct ErrorDetail<'a> {
 }
 
 fn refuse(status: StatusCode, code: &str, message: &str) -> Response {
-    (status, axum::Json(ErrorBody { error: ErrorDetail { code, message } })).into_response()
+    let resp = (status, axum::Json(ErrorBody { error: ErrorDetail { code, message } })).into_response();
+    crate::telemetry::request::Note::refused(code).attach(resp)
 }
 
 /// The calling node, from its peer token; a refusal when there is none or it is bad.
@@ -534,6 +581,22 @@ async fn notify(State(sync): State<Sync>, headers: HeaderMap, body: Bytes) -> Re
     }
     // Only a hint: every pull task looks at its peer's heads soon. Wake-ups coalesce.
     sync.inner.wake.send_modify(|n| *n = n.wrapping_add(1));
+    if sync.inner.app.store().is_shared() {
+        // The peer's pull task may run on another replica: pass the hint on, at most
+        // ten times a second whatever the peers send.
+        let now = chrono::Utc::now().timestamp_millis();
+        let last = sync.inner.woke_replicas_ms.load(std::sync::atomic::Ordering::Relaxed);
+        if now - last >= 100
+            && sync
+                .inner
+                .woke_replicas_ms
+                .compare_exchange(last, now, std::sync::atomic::Ordering::AcqRel, std::sync::atomic::Ordering::Relaxed)
+                .is_ok()
+            && let Err(e) = shared::wake_replicas(sync.inner.app.store().db()).await
+        {
+            tracing::warn!(error = %e, "could not pass a wake-up hint on to the other replicas");
+        }
+    }
     StatusCode::ACCEPTED.into_response()
 }
 
@@ -542,14 +605,36 @@ async fn notify(State(sync): State<Sync>, headers: HeaderMap, body: Bytes) -> Re
 async fn pull_loop(inner: Arc<Inner>, peer: Arc<Peer>, mut stop: watch::Receiver<bool>) {
     let cfg = inner.app.config().federation.clone();
     let mut wake = inner.wake.subscribe();
+    let mut replica_wake = inner.app.replica_wakes();
     let mut removed = peer.removed.subscribe();
     let mut failures: u32 = 0;
     loop {
         if *removed.borrow() {
-            return;
+            break;
         }
+        match lease(&inner, &peer).await {
+            Ok(None) => {}
+            Ok(Some(holder)) => {
+                // Another replica pulls from this peer: stand by, and take over when its
+                // lease lapses.
+                lock(&peer.health).pulled_by = Some(holder);
+                confirmed_elsewhere(&inner).await;
+                let wait = jitter(Duration::from_secs(cfg.lease_secs.max(2) / 2));
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => {}
+                    _ = stop.changed() => return,
+                    _ = removed.changed() => return,
+                }
+                continue;
+            }
+            Err(e) => tracing::warn!(peer = %peer.url, error = %e, "could not take the pull lease; pulling anyway"),
+        }
+        lock(&peer.health).pulled_by = None;
         let started = std::time::Instant::now();
-        let result = round(&inner, &peer).await;
+        let result = tokio::select! {
+            r = round(&inner, &peer) => r,
+            _ = stop.changed() => break,
+        };
         lock(&peer.health).last_round_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
         let delay = {
             let mut h = lock(&peer.health);
@@ -575,6 +660,11 @@ async fn pull_loop(inner: Arc<Inner>, peer: Arc<Peer>, mut stop: watch::Receiver
                     }
                     jitter(Duration::from_secs(cfg.interval_secs.max(1)))
                 }
+                Err(SyncError::LeaseLost(holder)) => {
+                    // Not the peer's failure: the next turn of the loop stands by.
+                    h.pulled_by = Some(holder);
+                    Duration::ZERO
+                }
                 Err(e) => {
                     failures = failures.saturating_add(1);
                     tracing::warn!(peer = %peer.url, error = %e, failures, "sync round failed");
@@ -586,16 +676,67 @@ async fn pull_loop(inner: Arc<Inner>, peer: Arc<Peer>, mut stop: watch::Receiver
                 }
             }
         };
+        if failures == 0 && inner.app.store().is_shared() {
+            // Replicas standing by, and those starting later, learn from the database
+            // that the node's own feed was confirmed with a peer after they started.
+            let now = chrono::Utc::now().to_rfc3339();
+            if let Err(e) = records::set_meta(inner.app.store().db(), FEED_CONFIRMED_KEY, &now).await {
+                tracing::warn!(error = %e, "could not record the feed confirmation for other replicas");
+            }
+        }
+        // The lease outlasts the wait, so no other replica takes a peer that is only resting.
+        let hold = delay.as_secs().saturating_add(cfg.lease_secs);
+        if let Err(e) = lease_for(&inner, &peer, hold).await {
+            tracing::warn!(peer = %peer.url, error = %e, "could not renew the pull lease");
+        }
         tokio::select! {
             _ = tokio::time::sleep(delay) => {}
             // A wake-up hint cuts the wait, but not a failing peer's backoff.
             Ok(()) = wake.changed(), if failures == 0 => {}
-            _ = stop.changed() => return,
-            _ = removed.changed() => return,
+            Ok(()) = replica_wake.changed(), if failures == 0 => {}
+            _ = stop.changed() => break,
+            _ = removed.changed() => break,
         }
         if *stop.borrow() {
-            return;
+            break;
         }
+    }
+    if inner.app.store().is_shared() {
+        // Another replica may take the peer over at once rather than when the lease lapses.
+        let _ = shared::release_lease(inner.app.store().db(), &peer.lease, inner.app.replica()).await;
+    }
+}
+
+/// Takes or renews this replica's lease on `peer`'s pull task: None when this replica
+/// may pull (always, on a database no other process shares), else the holder.
+async fn lease(inner: &Inner, peer: &Peer) -> Result<Option<String>, sea_orm::DbErr> {
+    lease_for(inner, peer, inner.app.config().federation.lease_secs).await
+}
+
+/// Like [`lease`], for `secs` from now.
+async fn lease_for(inner: &Inner, peer: &Peer, secs: u64) -> Result<Option<String>, sea_orm::DbErr> {
+    if !inner.app.store().is_shared() {
+        return Ok(None);
+    }
+    Ok(match shared::acquire_lease(inner.app.store().db(), &peer.lease, inner.app.replica(), secs).await? {
+        shared::Lease::Held => None,
+        shared::Lease::Elsewhere(holder) => Some(holder),
+    })
+}
+
+/// A replica standing by opens its local writes once the replica pulling has confirmed
+/// the node's own feed with a peer (the restore guard holds them until then).
+async fn confirmed_elsewhere(inner: &Inner) {
+    if inner.app.writes_held().is_none() {
+        return;
+    }
+    let confirmed = records::meta(inner.app.store().db(), FEED_CONFIRMED_KEY).await.ok().flatten();
+    if confirmed
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+        .is_some_and(|t| t.with_timezone(&chrono::Utc) > inner.started_at)
+    {
+        tracing::info!("another replica caught up on the node's own feed; local writes open");
+        inner.app.open_writes();
     }
 }
 
@@ -612,6 +753,7 @@ fn backoff(failures: u32, max: Duration) -> Duration {
 }
 
 /// One round with `peer`: returns the ops pulled and how far the peer is still ahead.
+#[tracing::instrument(skip_all, name = "sync.round", fields(peer = %crate::config::mask_url(&peer.url)))]
 async fn round(inner: &Inner, peer: &Peer) -> Result<(u64, u64), SyncError> {
     let info_url = format!("{}{}", peer.url, protocol::WELL_KNOWN_PATH);
     let info: NodeInfo = get_json(inner, &info_url, None, MAX_DOC_BYTES).await?;
@@ -660,42 +802,82 @@ async fn round(inner: &Inner, peer: &Peer) -> Result<(u64, u64), SyncError> {
                 continue;
             }
         }
+        // Ops held past a gap may continue the feed as stored now (another peer filled it).
+        pulled += drain_pending(inner, &remote, &origin).await?;
         loop {
-            let cursor = cursor(inner, &origin).await?;
-            if feed.seq <= cursor.seq {
+            let from = cursor(inner, &origin).await?;
+            if feed.seq <= from.seq {
                 break;
             }
-            let path = protocol::OPS_PATH.replace("{origin}", origin.as_str());
-            let url = format!("{}{path}?after={}&limit={page_ops}", peer.url, cursor.seq);
-            let started = std::time::Instant::now();
-            let page: OpsPage = get_json(inner, &url, Some(&did), MAX_PAGE_BYTES + MAX_DOC_BYTES).await?;
-            let fetched = started.elapsed();
-            if page.origin != feed.origin {
-                return Err(SyncError::Document { url, message: "the page is of another feed".to_owned() });
+            match pull_feed(inner, peer, &remote, &origin, feed.seq, from, page_ops).await? {
+                Pulled::Done { ops, lag: behind } => {
+                    pulled += ops;
+                    lag += behind;
+                    break;
+                }
+                // Held ops moved the feed past the pages on their way: ask again from there.
+                Pulled::Jumped { ops } => pulled += ops,
             }
-            if page.ops.is_empty() {
+        }
+    }
+    Ok((pulled, lag))
+}
+
+/// How pulling one feed from a peer ended.
+enum Pulled {
+    /// Up to the peer's head, or as far as it served: the ops stored, and how far its heads
+    /// said it was still ahead.
+    Done { ops: u64, lag: u64 },
+    /// Ops from the pending area continued the feed past the pages being fetched.
+    Jumped { ops: u64 },
+}
+
+/// Pulls `origin`'s feed from `peer` after `from`, up to `until`, storing page by page.
+/// Pages are fetched and verified ahead (at most two waiting) while the one before is
+/// stored, so the network, the signature checks and the database overlap.
+async fn pull_feed(
+    inner: &Inner,
+    peer: &Peer,
+    remote: &Remote<'_>,
+    origin: &Did,
+    until: u64,
+    from: Cursor,
+    page_ops: u64,
+) -> Result<Pulled, SyncError> {
+    let (tx, mut rx) = tokio::sync::mpsc::channel(2);
+    let fetch = fetch_ahead(inner, peer, remote.did, origin, until, from, page_ops, tx);
+    let store = async {
+        let mut pulled = 0u64;
+        while let Some(page) = rx.recv().await {
+            let page: Fetched = page?;
+            let Some(checked) = page.checked else {
                 // The heads promised more than the feed holds: try again next round.
-                lag += feed.seq - cursor.seq;
-                break;
-            }
-            // Verifying a page is CPU work (a signature per op): off the async workers.
-            let (o, c) = (origin.clone(), cursor.clone());
-            let checked =
-                tokio::task::spawn_blocking(move || protocol::check_page(&o, &c, &page.ops, &OpLimits::default()))
-                    .await
-                    .map_err(|e| SyncError::Feed { origin: origin.to_string(), message: format!("page check: {e}") })?;
-            let verified = started.elapsed();
+                return Ok(Pulled::Done { ops: pulled, lag: until - page.cursor.seq });
+            };
+            let started = std::time::Instant::now();
             let n = checked.verified.len() as u64;
             if n > 0 {
                 let ops = RemoteOps { origin: origin.to_string(), ops: checked.verified };
                 inner.app.apply_remote(ops).await?;
                 pulled += n;
             }
+            if !checked.past_gap.is_empty() {
+                let offered = checked.past_gap.len();
+                let held = lock(&inner.pending).hold(origin.as_str(), checked.past_gap);
+                tracing::info!(peer = %peer.url, %origin, offered, held, "ops past a gap held until it is filled");
+            }
+            let drained = if n > 0 { drain_pending(inner, remote, origin).await? } else { 0 };
+            pulled += drained;
             {
                 let mut h = lock(&peer.health);
-                h.fetch_ms += millis(fetched);
-                h.verify_ms += millis(verified - fetched);
-                h.apply_ms += millis(started.elapsed() - verified);
+                h.fetch_ms += millis(page.fetched);
+                h.verify_ms += millis(page.verified);
+                h.apply_ms += millis(started.elapsed());
+            }
+            // A long catch-up keeps its lease; one that lost it leaves the rest to the
+            // replica that took it over.
+            if let Some(holder) = lease(inner, peer).await? {
+                return Err(SyncError::LeaseLost(holder));
             }
             if let Some(e) = checked.error {
                 let diverged = n == 0
@@ -706,17 +888,129 @@ async fn round(inner: &Inner, peer: &Peer) -> Result<(u64, u64), SyncError> {
                             ..
                         }
                     );
-                if diverged && cursor.seq > 0 {
+                if diverged && page.cursor.seq > 0 {
                     // The peer's next op does not follow the stored head: find where the
                     // two feeds part, and keep both ops there as evidence.
-                    remote.investigate(&origin, cursor.seq).await?;
-                    break;
+                    remote.investigate(origin, page.cursor.seq).await?;
+                    return Ok(Pulled::Done { ops: pulled, lag: 0 });
                 }
                 return Err(SyncError::Feed { origin: origin.to_string(), message: e.to_string() });
             }
+            if drained > 0 {
+                return Ok(Pulled::Jumped { ops: pulled });
+            }
+        }
+        Ok(Pulled::Done { ops: pulled, lag: 0 })
+    };
+    // Returning drops the receiver, which ends the fetching at its next page.
+    let (_, stored) = tokio::join!(fetch, store);
+    stored
+}
+
+/// Applies the ops of the pending area that now continue `origin`'s stored feed; returns
+/// how many. A held op the feed has passed with another op at its seq is fork evidence.
+async fn drain_pending(inner: &Inner, remote: &Remote<'_>, origin: &Did) -> Result<u64, SyncError> {
+    if lock(&inner.pending).len_of(origin.as_str()) == 0 {
+        return Ok(0);
+    }
+    let head = cursor(inner, origin).await?;
+    let ready = {
+        let at = head.head.as_ref().map(|id| (head.seq, id));
+        lock(&inner.pending).take_ready(origin.as_str(), at)
+    };
+    let db = inner.app.store().db();
+    for (op, id, json) in &ready.stale {
+        let seq = i64::try_from(op.unsigned.seq).unwrap_or(i64::MAX);
+        let Some(stored) = ops::at(db, origin.as_str(), seq).await? else { continue };
+        if stored.op_id != id.as_str() {
+            let fork = Fork::check(origin.as_str(), op.unsigned.seq, &[json, &stored.body], &OpLimits::default())
+                .map_err(|e| SyncError::Feed { origin: origin.to_string(), message: e.to_string() })?;
+            remote.found_fork(&fork).await?;
+            return Ok(0);
         }
     }
-    Ok((pulled, lag))
+    if ready.broken > 0 {
+        tracing::warn!(%origin, dropped = ready.broken, "held ops of another branch of the feed dropped");
+    }
+    let n = ready.ops.len() as u64;
+    if n > 0 {
+        inner.app.apply_remote(RemoteOps { origin: origin.to_string(), ops: ready.ops }).await?;
+        tracing::info!(%origin, ops = n, "held ops continued the feed");
+    }
+    Ok(n)
+}
+
+/// A page fetched and checked ahead of storing.
+struct Fetched {
+    /// The feed position the page was asked after.
+    cursor: Cursor,
+    /// The checked page; None when the peer had nothing after `cursor`.
+    checked: Option<protocol::CheckedPage>,
+    /// Time spent fetching it (network, reading, parsing).
+    fetched: Duration,
+    /// Time spent verifying it.
+    verified: Duration,
+}
+
+/// Fetches and checks `origin`'s pages from `peer` after `cursor` until `until`, each
+/// continuing the last verified op of the one before; stops after a page with an error or
+/// an empty one, or when the receiver is gone.
+#[allow(clippy::too_many_arguments)]
+async fn fetch_ahead(
+    inner: &Inner,
+    peer: &Peer,
+    did: &Did,
+    origin: &Did,
+    until: u64,
+    mut cursor: Cursor,
+    page_ops: u64,
+    tx: tokio::sync::mpsc::Sender<Result<Fetched, SyncError>>,
+) {
+    let path = protocol::OPS_PATH.replace("{origin}", origin.as_str());
+    while cursor.seq < until {
+        let url = format!("{}{path}?after={}&limit={page_ops}", peer.url, cursor.seq);
+        let started = std::time::Instant::now();
+        let page: OpsPage = match get_json(inner, &url, Some(did), MAX_PAGE_BYTES + MAX_DOC_BYTES).await {
+            Ok(p) => p,
+            Err(e) => {
+                let _ = tx.send(Err(e)).await;
+                return;
+            }
+        };
+        let fetched = started.elapsed();
+        if page.origin != origin.as_str() {
+            let _ = tx.send(Err(SyncError::Document { url, message: "the page is of another feed".to_owned() })).await;
+            return;
+        }
+        if page.ops.is_empty() {
+            let _ = tx.send(Ok(Fetched { cursor, checked: None, fetched, verified: Duration::ZERO })).await;
+            return;
+        }
+        // Verifying a page is CPU work (a signature per op): off the async workers.
+        let (o, c) = (origin.clone(), cursor.clone());
+        let checked =
+            match tokio::task::spawn_blocking(move || protocol::check_page(&o, &c, &page.ops, &OpLimits::default()))
+                .await
+            {
+                Ok(c) => c,
+                Err(e) => {
+                    let message = format!("page check: {e}");
+                    let _ = tx.send(Err(SyncError::Feed { origin: origin.to_string(), message })).await;
+                    return;
+                }
+            };
+        let verified = started.elapsed() - fetched;
+        let last = checked.verified.last().map(|(op, id, _)| Cursor { seq: op.unsigned.seq, head: Some(id.clone()) });
+        let done = checked.error.is_some();
+        let page = Fetched { cursor: cursor.clone(), checked: Some(checked), fetched, verified };
+        if tx.send(Ok(page)).await.is_err() || done {
+            return;
+        }
+        match last {
+            Some(next) => cursor = next,
+            None => return,
+        }
+    }
 }
 
 /// A peer being pulled from in this round.
@@ -809,19 +1103,24 @@ async fn cursor(inner: &Inner, origin: &Did) -> Result<Cursor, SyncError> {
 }
 
 /// GETs `url` (with a peer token for `audience`) and parses at most `max` bytes of JSON.
+#[tracing::instrument(skip_all, name = "sync.fetch", fields(
+    otel.kind = "client", http.request.method = "GET", url.full = %crate::config::mask_url(url),
+    http.response.status_code = tracing::field::Empty,
+))]
 async fn get_json<T: serde::de::DeserializeOwned>(
     inner: &Inner,
     url: &str,
     audience: Option<&Did>,
     max: usize,
 ) -> Result<T, SyncError> {
-    let mut req = inner.client.get(url);
+    let mut req = inner.client.get(url).headers(crate::telemetry::propagation::headers(&tracing::Span::current()));
     if let Some(aud) = audience {
         let token = peer_token::issue(inner.app.key(), aud, now_secs(), 30)
             .map_err(|e| SyncError::Http { url: url.to_owned(), message: e.to_string() })?;
         req = req.bearer_auth(token);
     }
     let resp = req.send().await.map_err(|e| SyncError::Http { url: url.to_owned(), message: e.to_string() })?;
+    tracing::Span::current().record("http.response.status_code", resp.status().as_u16());
     if !resp.status().is_success() {
         return Err(SyncError::Status { url: url.to_owned(), status: resp.status().as_u16() });
     }
@@ -872,13 +1171,23 @@ async fn notify_loop(inner: Arc<Inner>, mut stop: watch::Receiver<bool>) {
             let Ok(aud) = Did::parse(&did) else { continue };
             let Ok(token) = peer_token::issue(inner.app.key(), &aud, now_secs(), 30) else { continue };
             let url = format!("{}{}", peer.url, protocol::NOTIFY_PATH);
-            let req = inner.client.post(&url).bearer_auth(token).json(&Notify { origin: own.clone(), seq });
+            let span =
+                tracing::info_span!("sync.notify", otel.kind = "client", url.full = %crate::config::mask_url(&url));
+            let req = inner
+                .client
+                .post(&url)
+                .headers(crate::telemetry::propagation::headers(&span))
+                .bearer_auth(token)
+                .json(&Notify { origin: own.clone(), seq });
             // A hint: a lost one costs only latency, so it is never retried.
-            tokio::spawn(async move {
-                if let Err(e) = req.send().await {
-                    tracing::debug!(%url, error = %e, "notify not delivered");
+            tokio::spawn(
+                async move {
+                    if let Err(e) = req.send().await {
+                        tracing::debug!(%url, error = %e, "notify not delivered");
+                    }
                 }
-            });
+                .instrument(span),
+            );
         }
     }
 }

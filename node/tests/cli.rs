@@ -120,12 +120,13 @@ impl DataDir {
 // Running the binary
 // ---------------------------------------------------------------------------------------
 
-/// The binary, with no configuration inherited from the environment of the test run.
+/// The binary, with no configuration (node or OpenTelemetry) inherited from the environment
+/// of the test run.
 fn command(args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_vf-node"));
     for (key, _) in std::env::vars_os() {
         let key = key.to_string_lossy();
-        if key.starts_with("VF_") || key == "DATABASE_URL" {
+        if key.starts_with("VF_") || key.starts_with("OTEL_") || key == "DATABASE_URL" {
             cmd.env_remove(key.as_ref());
         }
     }
@@ -833,3 +834,17 @@ fn an_unknown_subcommand_is_refused() {
 
 #[path = "cli/kill.rs"]
 mod kill;
+
+// ---------------------------------------------------------------------------------------
+// token keys, revocation, key files
+// ---------------------------------------------------------------------------------------
+
+#[path = "cli/auth.rs"]
+mod auth;
+
+// ---------------------------------------------------------------------------------------
+// traces and request logs
+// ---------------------------------------------------------------------------------------
+
+#[path = "cli/telemetry.rs"]
+mod telemetry;

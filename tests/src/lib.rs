@@ -108,16 +108,69 @@ impl TestNode {
         let mut cfg = Config::ephemeral(dir.path());
         let mut pg_database = None;
         if backend == Backend::Postgres {
-            let name = format!("vf_test_{}", uuid::Uuid::now_v7().simple());
-            let admin = tokio::time::timeout(Duration::from_secs(5), Database::connect(postgres_admin_url()))
-                .await
-                .context("connecting to PostgreSQL timed out")??;
-            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
-            admin.close().await?;
-            cfg.database_url = Some(replace_database(&postgres_admin_url(), &name));
+            let (url, name) = Self::create_database().await?;
+            cfg.database_url = Some(url);
             pg_database = Some(name);
         }
         tune(&mut cfg);
+        Self::start(cfg, dir, backend, pg_database).await
+    }
+
+    /// A second replica of this node: its key, its PostgreSQL database, its own process
+    /// state, with the config adjusted by `tune`. The database stays this node's.
+    pub async fn replica(&self, tune: impl FnOnce(&mut Config)) -> anyhow::Result<TestNode> {
+        let url = self.node.app().config().database_url.clone().context("a replica needs a PostgreSQL node")?;
+        Self::replica_on(&self.node.app().config().data_dir, &url, tune).await
+    }
+
+    /// A node with a copy of the keys in `data_dir` (the node key and the token keys) on the
+    /// database at `url`, which it does not own (it is not dropped when the node stops).
+    pub async fn replica_on(
+        data_dir: &std::path::Path,
+        url: &str,
+        tune: impl FnOnce(&mut Config),
+    ) -> anyhow::Result<TestNode> {
+        let dir = tempfile::tempdir()?;
+        let key = valueflows_node::app::KEY_FILE;
+        std::fs::copy(data_dir.join(key), dir.path().join(key))?;
+        // Every replica verifies the tokens any of them issued: the same token keys.
+        let keys = valueflows_node::auth::keys::KEY_DIR;
+        if data_dir.join(keys).is_dir() {
+            std::fs::create_dir(dir.path().join(keys))?;
+            for entry in std::fs::read_dir(data_dir.join(keys))? {
+                let entry = entry?;
+                std::fs::copy(entry.path(), dir.path().join(keys).join(entry.file_name()))?;
+            }
+        }
+        let mut cfg = Config::ephemeral(dir.path());
+        cfg.database_url = Some(url.to_owned());
+        tune(&mut cfg);
+        Self::start(cfg, dir, Backend::Postgres, None).await
+    }
+
+    /// A fresh, empty PostgreSQL database for nodes to share; dropped by [`drop_database`].
+    pub async fn create_database() -> anyhow::Result<(String, String)> {
+        let name = format!("vf_test_{}", uuid::Uuid::now_v7().simple());
+        let admin = tokio::time::timeout(Duration::from_secs(5), Database::connect(postgres_admin_url()))
+            .await
+            .context("connecting to PostgreSQL timed out")??;
+        admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
+        admin.close().await?;
+        Ok((replace_database(&postgres_admin_url(), &name), name))
+    }
+
+    /// Makes `other` the owner of this node's PostgreSQL database (dropped when it stops).
+    pub fn hand_database_to(&mut self, other: &mut TestNode) {
+        other.pg_database = self.pg_database.take().or(other.pg_database.take());
+    }
+
+    async fn start(
+        cfg: Config,
+        dir: tempfile::TempDir,
+        backend: Backend,
+        pg_database: Option<String>,
+    ) -> anyhow::Result<TestNode> {
+        install_crypto();
         let node = Node::build(cfg).await?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}", listener.local_addr()?);
@@ -193,6 +246,27 @@ impl TestNode {
         v["data"].clone()
     }
 
+    /// Takes the database's write lock on a connection of its own, as another process could
+    /// (a backup, a migration): the node's writer waits on it until [`WriteBlock::release`],
+    /// and reads go on.
+    pub async fn block_writes(&self) -> WriteBlock {
+        let url = self.node.app().config().effective_database_url();
+        let mut opts = sea_orm::ConnectOptions::new(url.clone());
+        opts.max_connections(1).min_connections(1).sqlx_logging(false);
+        let db = Database::connect(opts).await.expect("a second connection to the node's database");
+        // SQLite: the RESERVED lock, taken at once. PostgreSQL: no writes to records, reads
+        // allowed (EXCLUSIVE conflicts with the writer's ROW EXCLUSIVE, not with ACCESS SHARE).
+        let lock: &[&str] = if url.starts_with("postgres") {
+            &["BEGIN", "LOCK TABLE record IN EXCLUSIVE MODE"]
+        } else {
+            &["BEGIN IMMEDIATE"]
+        };
+        for statement in lock {
+            db.execute_unprepared(statement).await.expect("lock the database");
+        }
+        WriteBlock { db }
+    }
+
     /// The HTTP client, for raw requests.
     pub fn http(&self) -> &reqwest::Client {
         &self.client
@@ -239,6 +313,27 @@ impl Drop for TestNode {
             })
             .join();
         }
+    }
+}
+
+/// Drops a database made by [`TestNode::create_database`].
+pub async fn drop_database(name: &str) {
+    if let Ok(admin) = Database::connect(postgres_admin_url()).await {
+        let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+        let _ = admin.close().await;
+    }
+}
+
+/// The database's write lock, held from outside the node ([`TestNode::block_writes`]).
+pub struct WriteBlock {
+    db: sea_orm::DatabaseConnection,
+}
+
+impl WriteBlock {
+    /// Lets the node's writer through, having written nothing.
+    pub async fn release(self) {
+        self.db.execute_unprepared("ROLLBACK").await.expect("release the lock");
+        let _ = self.db.close().await;
     }
 }
 

@@ -89,3 +89,16 @@ fn push_escaped(s: &str, out: &mut String) {
     }
     out.push('"');
 }
+
+/// `base` grown to `n` ops whose bodies carry `tag`: with a tag no other chain uses, a
+/// branch of the same origin's feed from the end of `base`.
+pub(crate) fn signed_branch(key: &NodeKey, base: &[(Op, OpId)], n: u64, tag: &str) -> Vec<(Op, OpId)> {
+    let mut feed = base.to_vec();
+    for seq in feed.len() as u64 + 1..=n {
+        let prev = feed.last().map(|(_, id)| id.clone());
+        let op = unsigned_op(key, seq, prev, serde_json::json!({"n": seq, "tag": tag})).sign(key).expect("test op signs");
+        let id = op.verify().expect("test op verifies");
+        feed.push((op, id));
+    }
+    feed
+}

@@ -1,8 +1,9 @@
 //! An in-process cache of current records and resource states, written through by the
 //! writer after each commit, so reads of hot records (agents, units, specifications,
-//! resources) do not go to the database. Only this process writes its database; a
-//! deployment of several processes on one database must turn it off
-//! (`storage.record_cache = false`).
+//! resources) do not go to the database. With several replicas on one PostgreSQL database,
+//! the writer clears it when another replica wrote since its last batch, and the change
+//! listener drops what other replicas changed (`store::shared`); reads may then lag another
+//! replica's write by the notice's delivery (`storage.record_cache = false` avoids that).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -4,11 +4,12 @@
 
 use std::sync::Arc;
 
+use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
 /// How a revision changed its record.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ChangeKind {
     /// The record's first revision.
     Created,
@@ -19,7 +20,7 @@ pub enum ChangeKind {
 }
 
 /// One record revision a committed write carried.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RecordChange {
     /// The record's kind (`EconomicEvent`, `Person`, ...).
     pub kind: &'static str,
@@ -31,8 +32,27 @@ pub struct RecordChange {
     pub change: ChangeKind,
 }
 
-/// What one committed write (one op of the node's feed) changed.
-#[derive(Clone, Debug, Default)]
+/// A [`RecordChange`] as read back: its kind still a string.
+#[derive(Deserialize)]
+struct RecordChangeWire {
+    kind: String,
+    id: Uuid,
+    revision_id: Uuid,
+    change: ChangeKind,
+}
+
+impl<'de> Deserialize<'de> for RecordChange {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<RecordChange, D::Error> {
+        let w = RecordChangeWire::deserialize(d)?;
+        let kind = super::kinds::kind::named(&w.kind)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown record kind `{}`", w.kind)))?;
+        Ok(RecordChange { kind, id: w.id, revision_id: w.revision_id, change: w.change })
+    }
+}
+
+/// What one committed write (one op of the node's feed) changed. Serialisable: replicas
+/// on one database pass their notices to each other (`store::shared`).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Committed {
     /// The op's position in the node's feed.
     pub seq: i64,

@@ -74,6 +74,46 @@ pub mod kind {
 
     /// Both agent kinds.
     pub const AGENTS: &[&str] = &[PERSON, ORGANIZATION];
+
+    /// Every kind.
+    pub const ALL: &[&str] = &[
+        PERSON,
+        ORGANIZATION,
+        AGENT_RELATIONSHIP,
+        AGENT_RELATIONSHIP_ROLE,
+        UNIT,
+        SPATIAL_THING,
+        RESOURCE_SPECIFICATION,
+        PROCESS_SPECIFICATION,
+        PROCESS,
+        ECONOMIC_EVENT,
+        ECONOMIC_RESOURCE,
+        PRODUCT_BATCH,
+        COMMITMENT,
+        INTENT,
+        FULFILLMENT,
+        SATISFACTION,
+        PLAN,
+        RECIPE_PROCESS,
+        RECIPE_FLOW,
+        RECIPE_EXCHANGE,
+        SCENARIO,
+        SCENARIO_DEFINITION,
+        AGREEMENT,
+        PROPOSAL,
+        PROPOSED_INTENT,
+        PROPOSED_TO,
+        PROPOSAL_LIST,
+        CLAIM,
+        SETTLEMENT,
+        APPRECIATION,
+        ACKNOWLEDGEMENT,
+    ];
+
+    /// The kind named `name`, if there is one.
+    pub fn named(name: &str) -> Option<&'static str> {
+        ALL.iter().find(|k| **k == name).copied()
+    }
 }
 
 /// A reference from one record to another, checked to exist when written.

@@ -74,6 +74,12 @@ impl WriteSet {
         self.revisions.iter().rev().find(|r| r.revision_id == *revision_id)
     }
 
+    /// The staged revision of record `id` written at `time` (its first, when `time` is its
+    /// creation time), the earliest staged if several.
+    pub fn first_revision(&self, id: Uuid, time: &str) -> Option<&record_revision::Model> {
+        self.revisions.iter().find(|r| r.record_id == id && r.time == time)
+    }
+
     /// A staged resource state.
     pub fn state(&self, id: &Uuid) -> Option<&String> {
         self.states.get(id)
@@ -101,6 +107,7 @@ impl WriteSet {
     }
 
     /// Sends everything staged to `db` and empties the set.
+    #[tracing::instrument(level = "debug", name = "writer.flush", skip_all, fields(records = self.records.len(), ops = self.ops.len()))]
     pub async fn flush<C: ConnectionTrait>(&mut self, db: &C) -> Result<(), DbErr> {
         let set = std::mem::take(self);
         let records: Vec<record::Model> = set.records.into_values().collect();

@@ -4,13 +4,19 @@
 //! batch), stages its records, derived state and one signed op of the node's feed; the
 //! batch is flushed in a few multi-row statements and committed, and only then is each
 //! command answered. A command that fails stages nothing. After the commit, what each
-//! successful command changed is published to subscribers (`changes`).
+//! successful command changed is published to subscribers (`changes`). A command whose
+//! caller stopped waiting before its batch began (a request cut by its timeout, a client
+//! gone) is dropped unrun; once begun, a command runs to its commit or leaves nothing.
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use sea_orm::{
+    DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 use tokio::sync::{mpsc, oneshot};
+use tracing::Instrument;
 use uuid::Uuid;
 use valueflows_federation::{NodeKey, OP_VERSION, OpId, RecordRevision, UnsignedOp};
 use valueflows_model as vf;
@@ -18,9 +24,10 @@ use valueflows_model as vf;
 use super::changes::{ChangeKind, Changes, Committed, RecordChange};
 use super::kinds::{Draft, kind, state_terms};
 use super::write_set::WriteSet;
+use crate::auth::Actor;
 use crate::error::AppError;
 use crate::store::entity::{op, record, record_revision};
-use crate::store::{ops, records};
+use crate::store::{ops, records, shared};
 
 /// Builds a record's next revision from its current row.
 pub type Revise = Box<dyn FnOnce(&record::Model) -> Result<Draft, AppError> + Send>;
@@ -158,14 +165,27 @@ pub struct Outcome {
 
 struct Job {
     cmd: Command,
-    author: vf::AgentId,
+    author: Actor,
     reply: oneshot::Sender<Result<Outcome, AppError>>,
+    /// The span that submitted it: the batch that runs it links to it.
+    span: tracing::Span,
 }
 
 /// Handle to the writer task.
 #[derive(Clone, Debug)]
 pub struct Writer {
     tx: mpsc::Sender<Job>,
+    /// Commands in the batch being written now.
+    writing: Arc<AtomicUsize>,
+}
+
+/// How busy the writer is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WriteLoad {
+    /// Commands queued, not yet taken into a batch.
+    pub queued: usize,
+    /// Commands in the batch being written.
+    pub writing: usize,
 }
 
 /// What the writer task needs.
@@ -180,31 +200,81 @@ pub struct WriterParts {
     pub cache: Option<Arc<super::cache::RecordCache>>,
     /// Where committed changes are published.
     pub changes: Changes,
+    /// Set when other replicas may write the same database (PostgreSQL).
+    pub shared: Option<SharedWrites>,
+}
+
+/// A writer's part in a database several replicas write (`store::shared`).
+#[derive(Debug)]
+pub struct SharedWrites {
+    /// This process's replica id, on the change notices it leaves.
+    pub replica: String,
+    /// The last change notice this writer knows of: when the database holds a later one,
+    /// another replica wrote, and the record cache may be stale.
+    pub seen: std::sync::atomic::AtomicI64,
+}
+
+impl SharedWrites {
+    /// Takes the writer lock for `txn` and drops the record cache when another replica
+    /// wrote since this writer last looked.
+    async fn begin(&self, txn: &DatabaseTransaction, cache: Option<&super::cache::RecordCache>) -> Result<(), DbErr> {
+        use std::sync::atomic::Ordering;
+        shared::lock_writer(txn).await?;
+        let last = shared::last_change(txn).await?;
+        if self.seen.swap(last, Ordering::AcqRel) != last
+            && let Some(cache) = cache
+        {
+            cache.clear();
+        }
+        Ok(())
+    }
 }
 
 impl Writer {
     /// Starts the writer task.
     pub fn spawn(parts: WriterParts) -> Writer {
         let (tx, rx) = mpsc::channel(parts.batch.max(1) * 4);
-        tokio::spawn(run(parts, rx));
-        Writer { tx }
+        let writing = Arc::new(AtomicUsize::new(0));
+        tokio::spawn(run(parts, rx, writing.clone()));
+        Writer { tx, writing }
     }
 
-    /// Runs `cmd` on behalf of `author`; returns after commit.
-    pub async fn submit(&self, cmd: Command, author: vf::AgentId) -> Result<Outcome, AppError> {
+    /// Commands queued and being written now.
+    pub fn load(&self) -> WriteLoad {
+        WriteLoad { queued: self.tx.max_capacity() - self.tx.capacity(), writing: self.writing.load(Ordering::Relaxed) }
+    }
+
+    /// Runs `cmd` on behalf of `author`; returns after commit. Dropping the future before
+    /// the writer takes the command into a batch withdraws it; after that, the command runs
+    /// to its commit (or its failure) whether or not anyone waits for the answer.
+    #[tracing::instrument(level = "debug", name = "writer.submit", skip_all, fields(command = cmd.name()))]
+    pub async fn submit(&self, cmd: Command, author: Actor) -> Result<Outcome, AppError> {
         let (reply, rx) = oneshot::channel();
         self.tx
-            .send(Job { cmd, author, reply })
+            .send(Job { cmd, author, reply, span: tracing::Span::current() })
             .await
             .map_err(|_| AppError::Internal("the writer has stopped".to_owned()))?;
         rx.await.map_err(|_| AppError::Internal("the writer dropped a write".to_owned()))?
     }
 }
 
-async fn run(parts: WriterParts, mut rx: mpsc::Receiver<Job>) {
+async fn run(parts: WriterParts, mut rx: mpsc::Receiver<Job>, writing: Arc<AtomicUsize>) {
     let mut batch = Vec::with_capacity(parts.batch);
     while rx.recv_many(&mut batch, parts.batch.max(1)).await > 0 {
+        // Nobody waits for these any more (their request timed out, or its client left):
+        // not running them keeps a cut request from writing after it was refused. Those
+        // taken below run to their commit whatever happens to their callers.
+        let taken = batch.len();
+        batch.retain(|job| !job.reply.is_closed());
+        if batch.len() < taken {
+            tracing::debug!(dropped = taken - batch.len(), "writes withdrawn by their callers before they ran");
+        }
+        if batch.is_empty() {
+            continue;
+        }
+        writing.store(batch.len(), Ordering::Relaxed);
         write_batch(&parts, std::mem::take(&mut batch)).await;
+        writing.store(0, Ordering::Relaxed);
     }
 }
 
@@ -224,6 +294,7 @@ pub struct ReadCache {
 
 impl ReadCache {
     /// Fetches what the batch's commands will read, in two queries.
+    #[tracing::instrument(level = "debug", name = "writer.prefetch", skip_all)]
     async fn prefetch(
         &mut self,
         db: &DatabaseTransaction,
@@ -267,11 +338,30 @@ async fn head(txn: &DatabaseTransaction, origin: &str) -> Result<Head, AppError>
     })
 }
 
+/// One transaction for `jobs`. Its span is the root of a trace of its own, linked to the
+/// span of every command's submitter (each of which waits on the batch).
+#[tracing::instrument(level = "debug", name = "writer.batch", skip_all, fields(jobs = jobs.len()))]
 async fn write_batch(parts: &WriterParts, jobs: Vec<Job>) {
-    let txn = match parts.db.begin().await {
+    let batch = tracing::Span::current();
+    for j in &jobs {
+        batch.follows_from(&j.span);
+    }
+    // On SQLite, take the write lock at BEGIN: a transaction that reads first and then finds
+    // the lock held by another process (a backup, a tool) gets SQLITE_BUSY at once, since
+    // SQLite will not wait to upgrade a read; at BEGIN it waits `busy_timeout`.
+    let immediate = TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    };
+    let txn = match parts.db.begin_with_options(immediate).await {
         Ok(t) => t,
         Err(e) => return fail_all(jobs.into_iter().map(|j| j.reply).collect(), &format!("begin: {e}")),
     };
+    if let Some(sh) = &parts.shared
+        && let Err(e) = sh.begin(&txn, parts.cache.as_deref()).await
+    {
+        return fail_all(jobs.into_iter().map(|j| j.reply).collect(), &format!("writer lock: {e}"));
+    }
     let origin = parts.key.did().to_string();
     let mut head = match head(&txn, &origin).await {
         Ok(h) => h,
@@ -317,7 +407,18 @@ async fn write_batch(parts: &WriterParts, jobs: Vec<Job>) {
     let flushed = staged.flush(&txn).await;
     let flushed_at = started.elapsed();
     let done = match flushed {
-        Ok(()) => txn.commit().await.map_err(|e| format!("commit: {e}")),
+        Ok(()) => match announce(&txn, parts, results.iter().map(|(_, r)| r)).await {
+            Ok(id) => match txn.commit().instrument(tracing::debug_span!("writer.commit")).await {
+                Ok(()) => {
+                    if let (Some(sh), Some(id)) = (&parts.shared, id) {
+                        sh.seen.store(id, std::sync::atomic::Ordering::Release);
+                    }
+                    Ok(())
+                }
+                Err(e) => Err(format!("commit: {e}")),
+            },
+            Err(e) => Err(format!("change notices: {e}")),
+        },
         Err(e) => Err(format!("flush: {e}")),
     };
     tracing::debug!(
@@ -357,6 +458,20 @@ async fn write_batch(parts: &WriterParts, jobs: Vec<Job>) {
     }
 }
 
+/// Leaves the batch's change notices for the other replicas, in the batch's transaction.
+async fn announce(
+    txn: &DatabaseTransaction,
+    parts: &WriterParts,
+    results: impl Iterator<Item = &Result<Outcome, AppError>>,
+) -> Result<Option<i64>, DbErr> {
+    let Some(sh) = &parts.shared else { return Ok(None) };
+    let notices: Vec<&Committed> = results.filter_map(|r| r.as_ref().ok().map(|o| &o.notice)).collect();
+    if notices.is_empty() {
+        return Ok(None);
+    }
+    shared::log_changes(txn, &sh.replica, &notices).await.map(Some)
+}
+
 fn fail_all(replies: Vec<oneshot::Sender<Result<Outcome, AppError>>>, why: &str) {
     tracing::error!(%why, "write batch failed");
     for r in replies {
@@ -367,6 +482,7 @@ fn fail_all(replies: Vec<oneshot::Sender<Result<Outcome, AppError>>>, why: &str)
 /// One command. On success its writes join `staged` (or, for a barrier command, are
 /// already in the database inside a released savepoint); on failure nothing remains.
 #[allow(clippy::too_many_arguments)]
+#[tracing::instrument(level = "debug", name = "writer.command", skip_all, fields(command = cmd.name()))]
 async fn run_job(
     txn: &DatabaseTransaction,
     parts: &WriterParts,
@@ -375,7 +491,7 @@ async fn run_job(
     staged: &mut WriteSet,
     cache: &mut ReadCache,
     cmd: Command,
-    author: vf::AgentId,
+    author: Actor,
 ) -> Result<Outcome, AppError> {
     if !cmd.is_barrier() {
         let (set, out) = {
@@ -461,6 +577,8 @@ pub struct WriteCtx<'a> {
     /// The write's time, canonical RFC 3339.
     pub now: String,
     author: vf::AgentId,
+    /// The author's token has scope `admin`.
+    admin: bool,
     revisions: Vec<RecordRevision>,
     rows: Vec<record::Model>,
     changes: Vec<RecordChange>,
@@ -474,7 +592,7 @@ impl<'a> WriteCtx<'a> {
         batch: &'a WriteSet,
         cache: &'a mut ReadCache,
         origin: &'a str,
-        author: vf::AgentId,
+        author: Actor,
         seq: i64,
     ) -> WriteCtx<'a> {
         WriteCtx {
@@ -484,7 +602,8 @@ impl<'a> WriteCtx<'a> {
             job: WriteSet::default(),
             origin,
             now: vf::Timestamp::from_datetime(chrono::Utc::now()).to_rfc3339(),
-            author,
+            author: author.agent,
+            admin: author.admin,
             revisions: Vec::new(),
             rows: Vec::new(),
             changes: Vec::new(),
@@ -547,6 +666,21 @@ impl<'a> WriteCtx<'a> {
     /// The origin this node writes as (its own feed's DID).
     pub fn origin(&self) -> &str {
         self.origin
+    }
+
+    /// Who makes this write.
+    pub fn actor(&self) -> Actor {
+        Actor { agent: self.author, admin: self.admin }
+    }
+
+    /// The author of the first revision of `current` (the agent that recorded it), stored or
+    /// staged by this batch.
+    pub async fn recorder(&mut self, current: &record::Model) -> Result<Option<Uuid>, AppError> {
+        if let Some(author) = records::first_author(self.db, current.id, &current.created_at).await? {
+            return Ok(author);
+        }
+        let first = |set: &WriteSet| set.first_revision(current.id, &current.created_at).map(|r| r.author);
+        Ok(first(self.batch).or_else(|| first(&self.job)).flatten())
     }
 
     /// A record as it stands: staged by this command or the batch, else stored.
@@ -773,6 +907,7 @@ impl<'a> WriteCtx<'a> {
         revise: Revise,
     ) -> Result<Uuid, AppError> {
         let current = self.current(kinds, revision_id).await?;
+        super::ownership::check(self, &current).await?;
         let draft = revise(&current)?;
         if draft.id != current.id || !kinds.contains(&draft.kind) {
             return Err(AppError::Internal("an update changed the record's id or kind".to_owned()));
@@ -801,6 +936,7 @@ impl<'a> WriteCtx<'a> {
                 .filter(|m| !m.deleted && kinds.contains(&m.kind.as_str()))
                 .ok_or_else(|| AppError::NotFound(format!("no {} with id {id}", kinds.join(" or "))))?,
         };
+        super::ownership::check(self, &current).await?;
         let dependents = records::referrers(self.db, &current.id.to_string()).await?;
         let others: Vec<_> = dependents.iter().filter(|(id, _)| *id != current.id).collect();
         if !others.is_empty() {

@@ -121,6 +121,15 @@ impl FederationPeer {
     async fn lag_seconds(&self) -> i64 {
         self.0.lag_seconds()
     }
+    /// With several replicas on one PostgreSQL database: the replica that pulls from this
+    /// peer, when it is not the one answering (null when this replica pulls).
+    async fn pulled_by(&self) -> Option<&str> {
+        self.0.pulled_by.as_deref()
+    }
+    /// The id of the replica answering, among those serving this node's database.
+    async fn replica(&self, ctx: &Context<'_>) -> String {
+        super::app(ctx).replica().to_owned()
+    }
 }
 
 #[Object]

@@ -181,14 +181,20 @@ pub struct Loaders {
     parsed: Mutex<HashMap<(Uuid, Uuid, TypeId), Parsed>>,
 }
 
+/// Runs a batch load on its own task, in the span of the resolver that started it, so its
+/// database spans stay in the operation's trace.
+fn spawn(load: futures::future::BoxFuture<'static, ()>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(tracing::Instrument::in_current_span(load))
+}
+
 impl Loaders {
     /// Fresh loaders for one request (no caching across requests).
     pub fn new(app: &App) -> Loaders {
         Loaders {
-            records: DataLoader::with_cache(RecordLoader(app.clone()), tokio::spawn, HashMapCache::default()),
-            states: DataLoader::with_cache(StateLoader(app.clone()), tokio::spawn, HashMapCache::default()),
-            refs: DataLoader::with_cache(RefLoader(app.clone()), tokio::spawn, HashMapCache::default()),
-            pages: DataLoader::with_cache(PageLoader(app.clone()), tokio::spawn, HashMapCache::default()),
+            records: DataLoader::with_cache(RecordLoader(app.clone()), spawn, HashMapCache::default()),
+            states: DataLoader::with_cache(StateLoader(app.clone()), spawn, HashMapCache::default()),
+            refs: DataLoader::with_cache(RefLoader(app.clone()), spawn, HashMapCache::default()),
+            pages: DataLoader::with_cache(PageLoader(app.clone()), spawn, HashMapCache::default()),
             parsed: Mutex::new(HashMap::new()),
         }
     }

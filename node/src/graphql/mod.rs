@@ -30,6 +30,7 @@ pub mod satisfaction;
 pub mod scalars;
 pub mod scenario;
 pub mod subscription;
+pub mod tokens;
 
 use std::sync::Arc;
 
@@ -66,6 +67,7 @@ pub struct Query(
     claim::ClaimQuery,
     appreciation::AppreciationQuery,
     federation::FederationQuery,
+    tokens::TokenQuery,
 );
 
 /// The root mutation: every module's mutations.
@@ -92,6 +94,7 @@ pub struct Mutation(
     appreciation::AppreciationMutation,
     acknowledgement::AcknowledgementMutation,
     federation::FederationMutation,
+    tokens::TokenMutation,
 );
 
 /// The node's GraphQL schema.
@@ -155,12 +158,13 @@ pub fn require_read(ctx: &Context<'_>) -> GqlResult<()> {
     Ok(())
 }
 
-/// Checks the caller may write; returns the agent writing. Every mutation calls it before
-/// writing, so it also drops what the request's loaders cached.
-pub fn require_write(ctx: &Context<'_>) -> GqlResult<valueflows_model::AgentId> {
-    let agent = caller(ctx).require(Scope::Write)?;
+/// Checks the caller may write; returns who writes (the agent, and whether it is `admin`:
+/// the writer lets only the agent that recorded a record, or an admin, change it). Every
+/// mutation calls it before writing, so it also drops what the request's loaders cached.
+pub fn require_write(ctx: &Context<'_>) -> GqlResult<crate::auth::Actor> {
+    let actor = caller(ctx).actor(Scope::Write)?;
     loaders::clear(ctx);
-    Ok(agent)
+    Ok(actor)
 }
 
 /// A stored record in wire form: its metadata and parsed body.

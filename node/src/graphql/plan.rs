@@ -395,7 +395,7 @@ impl PlanMutation {
         demand: PlanFromRecipeParams,
     ) -> GqlResult<PlanResponse> {
         let author = require_write(ctx)?;
-        let provider = parse_opt_id("provider", &demand.provider)?.map_or(author, vf::AgentId::new);
+        let provider = parse_opt_id("provider", &demand.provider)?.map_or(author.agent, vf::AgentId::new);
         let input = PlanFromRecipe {
             plan: plan.into_domain()?,
             wanted: vf::ResourceSpecificationId::new(parse_id("resourceConformsTo", &demand.resource_conforms_to)?),

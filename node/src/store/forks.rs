@@ -7,6 +7,7 @@ use super::entity::feed_fork;
 
 /// Stores the evidence of `fork` unless its origin is already known to have forked.
 /// Returns true when it is new.
+#[tracing::instrument(level = "debug", name = "store.forks.record", skip_all)]
 pub async fn record<C: ConnectionTrait>(db: &C, fork: &Fork, source: &str, now: &str) -> Result<bool, DbErr> {
     let [(_, id_a, body_a), (_, id_b, body_b)] = &fork.ops;
     let row = feed_fork::ActiveModel {
@@ -27,11 +28,13 @@ pub async fn record<C: ConnectionTrait>(db: &C, fork: &Fork, source: &str, now: 
 }
 
 /// Every fork held, in origin order.
+#[tracing::instrument(level = "debug", name = "store.forks.all", skip_all)]
 pub async fn all<C: ConnectionTrait>(db: &C) -> Result<Vec<feed_fork::Model>, DbErr> {
     feed_fork::Entity::find().order_by_asc(feed_fork::Column::Origin).all(db).await
 }
 
 /// The fork of `origin`'s feed, if it forked.
+#[tracing::instrument(level = "debug", name = "store.forks.get", skip_all)]
 pub async fn get<C: ConnectionTrait>(db: &C, origin: &str) -> Result<Option<feed_fork::Model>, DbErr> {
     feed_fork::Entity::find_by_id(origin.to_owned()).one(db).await
 }

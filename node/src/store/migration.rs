@@ -4,7 +4,7 @@
 use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Schema};
 use sea_orm_migration::prelude::*;
 
-use super::entity::{feed_fork, node_meta, op, record, record_index, record_revision, resource_state};
+use super::entity::{feed_fork, node_meta, op, record, record_index, record_revision, resource_state, revoked_token};
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -12,7 +12,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(InitialSchema), Box::new(FeedForks)]
+        vec![Box::new(InitialSchema), Box::new(FeedForks), Box::new(Replicas), Box::new(RevokedTokens)]
     }
 }
 
@@ -92,5 +92,66 @@ impl MigrationTrait for FeedForks {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager.drop_table(Table::drop().table(Alias::new("feed_fork")).to_owned()).await
+    }
+}
+
+/// What replicas on one PostgreSQL database coordinate through (`store::shared`): the
+/// change notices they pass each other and the leases of federation pull tasks. SQLite
+/// serves one process and gets neither.
+struct Replicas;
+
+impl MigrationName for Replicas {
+    fn name(&self) -> &str {
+        "m0003_replicas"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Replicas {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        if manager.get_database_backend() != DbBackend::Postgres {
+            return Ok(());
+        }
+        let db = manager.get_connection();
+        db.execute_unprepared(
+            "CREATE TABLE IF NOT EXISTS change_log (\
+               id BIGSERIAL PRIMARY KEY, replica TEXT NOT NULL, at_ms BIGINT NOT NULL, body TEXT NOT NULL)",
+        )
+        .await?;
+        db.execute_unprepared(
+            "CREATE TABLE IF NOT EXISTS sync_lease (name TEXT PRIMARY KEY, holder TEXT NOT NULL, until_ms BIGINT NOT NULL)",
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        if manager.get_database_backend() != DbBackend::Postgres {
+            return Ok(());
+        }
+        let db = manager.get_connection();
+        db.execute_unprepared("DROP TABLE IF EXISTS sync_lease").await?;
+        db.execute_unprepared("DROP TABLE IF EXISTS change_log").await?;
+        Ok(())
+    }
+}
+
+/// Revoked bearer tokens, read on every authenticated request (by primary key).
+struct RevokedTokens;
+
+impl MigrationName for RevokedTokens {
+    fn name(&self) -> &str {
+        "m0004_revoked_token"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for RevokedTokens {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        create(manager, revoked_token::Entity, true).await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager.drop_table(Table::drop().table(Alias::new("revoked_token")).to_owned()).await
     }
 }

@@ -6,8 +6,13 @@ pub mod forks;
 pub mod migration;
 pub mod ops;
 pub mod records;
+pub mod revocations;
+pub mod shared;
 
+use std::sync::Arc;
 use std::time::Duration;
+
+use tokio::sync::Mutex;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
@@ -19,6 +24,8 @@ use crate::config::SqliteSync;
 #[derive(Clone, Debug)]
 pub struct Store {
     db: DatabaseConnection,
+    /// The start-up lock, held from migration until the node is founded (PostgreSQL).
+    init: Arc<Mutex<Option<shared::InitLock>>>,
 }
 
 impl Store {
@@ -49,8 +56,30 @@ impl Store {
             opts.max_connections(max_connections);
         }
         let db = Database::connect(opts).await?;
+        if db.get_database_backend() == DbBackend::Postgres {
+            // Replicas starting together take turns: the first migrates, the others find
+            // nothing pending. The lock is held until the node is founded ([`Store::founded`]).
+            let lock = shared::InitLock::acquire(url).await?;
+            migration::Migrator::up(lock.conn(), None).await?;
+            return Ok(Store { db, init: Arc::new(Mutex::new(Some(lock))) });
+        }
         migration::Migrator::up(&db, None).await?;
-        Ok(Store { db })
+        Ok(Store { db, init: Arc::default() })
+    }
+
+    /// Start-up is over (migrated, the node's own agent known): other replicas waiting to
+    /// start on this database may go on.
+    pub async fn founded(&self) {
+        let lock = self.init.lock().await.take();
+        if let Some(lock) = lock {
+            lock.release().await;
+        }
+    }
+
+    /// True when other processes may share this database (PostgreSQL): writes take the
+    /// writer lock and announce their changes (`store::shared`).
+    pub fn is_shared(&self) -> bool {
+        self.backend() == DbBackend::Postgres
     }
 
     /// The connection pool.
@@ -64,6 +93,7 @@ impl Store {
     }
 
     /// True when the database answers and the migrations are applied.
+    #[tracing::instrument(level = "debug", name = "store.ready", skip_all)]
     pub async fn ready(&self) -> bool {
         matches!(migration::Migrator::get_pending_migrations(&self.db).await, Ok(p) if p.is_empty())
     }

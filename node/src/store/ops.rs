@@ -5,6 +5,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, 
 use super::entity::op;
 
 /// The last op of `origin`'s feed: `(seq, op id)`.
+#[tracing::instrument(level = "debug", name = "store.ops.head", skip_all)]
 pub async fn head<C: ConnectionTrait>(db: &C, origin: &str) -> Result<Option<(i64, String)>, DbErr> {
     Ok(op::Entity::find()
         .filter(op::Column::Origin.eq(origin))
@@ -15,6 +16,7 @@ pub async fn head<C: ConnectionTrait>(db: &C, origin: &str) -> Result<Option<(i6
 }
 
 /// Ops of `origin` after `after`, in seq order.
+#[tracing::instrument(level = "debug", name = "store.ops.range", skip_all, fields(limit = limit))]
 pub async fn range<C: ConnectionTrait>(db: &C, origin: &str, after: i64, limit: u64) -> Result<Vec<op::Model>, DbErr> {
     use sea_orm::QuerySelect;
     op::Entity::find()
@@ -27,6 +29,7 @@ pub async fn range<C: ConnectionTrait>(db: &C, origin: &str, after: i64, limit: 
 }
 
 /// Number of ops held for `origin`.
+#[tracing::instrument(level = "debug", name = "store.ops.len", skip_all)]
 pub async fn len<C: ConnectionTrait>(db: &C, origin: &str) -> Result<u64, DbErr> {
     op::Entity::find().filter(op::Column::Origin.eq(origin)).count(db).await
 }
@@ -36,6 +39,7 @@ pub async fn len<C: ConnectionTrait>(db: &C, origin: &str) -> Result<u64, DbErr>
 ///
 /// The recursive query hops from one origin to the next through the primary key, so its
 /// cost grows with the number of feeds, not with the number of ops held.
+#[tracing::instrument(level = "debug", name = "store.ops.heads", skip_all)]
 pub async fn heads<C: ConnectionTrait>(db: &C) -> Result<Vec<(String, i64, String)>, DbErr> {
     use sea_orm::{FromQueryResult, Statement};
     #[derive(FromQueryResult)]
@@ -57,6 +61,7 @@ pub async fn heads<C: ConnectionTrait>(db: &C) -> Result<Vec<(String, i64, Strin
 }
 
 /// The op of `origin` at `seq`.
+#[tracing::instrument(level = "debug", name = "store.ops.at", skip_all)]
 pub async fn at<C: ConnectionTrait>(db: &C, origin: &str, seq: i64) -> Result<Option<op::Model>, DbErr> {
     op::Entity::find_by_id((origin.to_owned(), seq)).one(db).await
 }

@@ -123,6 +123,7 @@ fn filtered(q: &ListQuery) -> Select<record::Entity> {
 }
 
 /// One page of `q`, in ascending id order, and whether more lie beyond it in the paging direction.
+#[tracing::instrument(level = "debug", name = "store.records.page", skip_all, fields(kinds = ?q.kinds, limit = w.limit))]
 pub async fn page<C: ConnectionTrait>(
     db: &C,
     q: &ListQuery,
@@ -150,6 +151,7 @@ pub async fn page<C: ConnectionTrait>(
 }
 
 /// Whether any record of `q` lies before `id` (forward) or after it (backward).
+#[tracing::instrument(level = "debug", name = "store.records.exists_beyond", skip_all, fields(kinds = ?q.kinds))]
 pub async fn exists_beyond<C: ConnectionTrait>(db: &C, q: &ListQuery, id: Uuid, before: bool) -> Result<bool, DbErr> {
     let sel = filtered(q);
     let sel = if before { sel.filter(record::Column::Id.lte(id)) } else { sel.filter(record::Column::Id.gte(id)) };
@@ -157,16 +159,19 @@ pub async fn exists_beyond<C: ConnectionTrait>(db: &C, q: &ListQuery, id: Uuid, 
 }
 
 /// How many records `q` matches.
+#[tracing::instrument(level = "debug", name = "store.records.count", skip_all, fields(kinds = ?q.kinds))]
 pub async fn count<C: ConnectionTrait>(db: &C, q: &ListQuery) -> Result<u64, DbErr> {
     filtered(q).count(db).await
 }
 
 /// One record by id, retracted or not.
+#[tracing::instrument(level = "debug", name = "store.records.get", skip_all)]
 pub async fn get<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<record::Model>, DbErr> {
     record::Entity::find_by_id(id).one(db).await
 }
 
 /// Many records by id (retracted included; the caller decides).
+#[tracing::instrument(level = "debug", name = "store.records.get_many", skip_all, fields(ids = ids.len()))]
 pub async fn get_many<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<Vec<record::Model>, DbErr> {
     if ids.is_empty() {
         return Ok(Vec::new());
@@ -180,6 +185,7 @@ pub async fn get_many<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<Vec<re
 }
 
 /// Ids of live records of `kinds` whose `field` has one of `values`, in id order.
+#[tracing::instrument(level = "debug", name = "store.records.ids_where", skip_all, fields(kinds = ?kinds, field = field, values = values.len()))]
 pub async fn ids_where<C: ConnectionTrait>(
     db: &C,
     kinds: &[&'static str],
@@ -205,6 +211,7 @@ pub async fn ids_where<C: ConnectionTrait>(
 
 /// The `(record id, field, value)` facts under `fields` of live records of `kinds`, of
 /// all of them or only of `ids` when given.
+#[tracing::instrument(level = "debug", name = "store.records.facts", skip_all, fields(kinds = ?kinds, fields = ?fields))]
 pub async fn facts<C: ConnectionTrait>(
     db: &C,
     kinds: &[&'static str],
@@ -239,6 +246,7 @@ pub async fn facts<C: ConnectionTrait>(
 
 /// Values of `via` fields of live records whose `from` fields hold `value`: for example the
 /// processes (`inputOf`, `outputOf`) of the events an agent took part in (`provider`, `receiver`).
+#[tracing::instrument(level = "debug", name = "store.records.linked_values", skip_all, fields(from = ?from, via = ?via))]
 pub async fn linked_values<C: ConnectionTrait>(
     db: &C,
     from: &[&'static str],
@@ -266,6 +274,7 @@ pub async fn linked_values<C: ConnectionTrait>(
 }
 
 /// Live records (any kind) whose index names `value` under any field: who depends on it.
+#[tracing::instrument(level = "debug", name = "store.records.referrers", skip_all)]
 pub async fn referrers<C: ConnectionTrait>(db: &C, value: &str) -> Result<Vec<(Uuid, String)>, DbErr> {
     record_index::Entity::find()
         .select_only()
@@ -290,11 +299,31 @@ fn live_ids(kinds: &[&'static str]) -> sea_orm::sea_query::SelectStatement {
 }
 
 /// One revision by its id.
+#[tracing::instrument(level = "debug", name = "store.records.revision", skip_all)]
 pub async fn revision<C: ConnectionTrait>(db: &C, revision_id: Uuid) -> Result<Option<record_revision::Model>, DbErr> {
     record_revision::Entity::find_by_id(revision_id).one(db).await
 }
 
+/// The author of the first revision of record `id`: the one written at its creation time
+/// `created_at` (the earliest such if several). None when no such revision is stored.
+pub async fn first_author<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    created_at: &str,
+) -> Result<Option<Option<Uuid>>, DbErr> {
+    record_revision::Entity::find()
+        .select_only()
+        .column(record_revision::Column::Author)
+        .filter(record_revision::Column::RecordId.eq(id))
+        .filter(record_revision::Column::Time.eq(created_at))
+        .order_by_asc(record_revision::Column::RevisionId)
+        .into_tuple::<Option<Uuid>>()
+        .one(db)
+        .await
+}
+
 /// Every revision of a record, oldest first (without bodies' parsing).
+#[tracing::instrument(level = "debug", name = "store.records.revisions", skip_all)]
 pub async fn revisions<C: ConnectionTrait>(db: &C, record_id: Uuid) -> Result<Vec<record_revision::Model>, DbErr> {
     record_revision::Entity::find()
         .filter(record_revision::Column::RecordId.eq(record_id))
@@ -304,6 +333,7 @@ pub async fn revisions<C: ConnectionTrait>(db: &C, record_id: Uuid) -> Result<Ve
 }
 
 /// Replaces the index facts of `record_id` whose field starts with `prefix` by `entries`.
+#[tracing::instrument(level = "debug", name = "store.records.replace_index", skip_all, fields(prefix = prefix))]
 pub async fn replace_index<C: ConnectionTrait>(
     db: &C,
     record_id: Uuid,
@@ -339,6 +369,7 @@ pub async fn replace_index<C: ConnectionTrait>(
 }
 
 /// Derived states of many resources, by id.
+#[tracing::instrument(level = "debug", name = "store.records.states", skip_all, fields(ids = ids.len()))]
 pub async fn states<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<HashMap<Uuid, String>, DbErr> {
     if ids.is_empty() {
         return Ok(HashMap::new());
@@ -357,6 +388,7 @@ pub async fn states<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<HashMap<
 }
 
 /// Writes a resource's derived state.
+#[tracing::instrument(level = "debug", name = "store.records.put_state", skip_all)]
 pub async fn put_state<C: ConnectionTrait>(db: &C, resource_id: Uuid, state: String) -> Result<(), DbErr> {
     resource_state::Entity::insert(resource_state::ActiveModel { resource_id: Set(resource_id), state: Set(state) })
         .on_conflict(
@@ -377,6 +409,7 @@ const DIGEST_PAGE: u64 = 5_000;
 /// order. Two nodes holding the same ops have the same records and, since derived state is
 /// a function of the records, the same digest; a difference means one of them folded
 /// differently.
+#[tracing::instrument(level = "debug", name = "store.records.state_digest", skip_all)]
 pub async fn state_digest<C: ConnectionTrait>(db: &C) -> Result<String, DbErr> {
     use sha2::{Digest, Sha256};
     let mut hash = Sha256::new();
@@ -426,11 +459,13 @@ pub async fn state_digest<C: ConnectionTrait>(db: &C) -> Result<String, DbErr> {
 }
 
 /// A node fact.
+#[tracing::instrument(level = "debug", name = "store.records.meta", skip_all, fields(key = key))]
 pub async fn meta<C: ConnectionTrait>(db: &C, key: &str) -> Result<Option<String>, DbErr> {
     Ok(node_meta::Entity::find_by_id(key.to_owned()).one(db).await?.map(|m| m.value))
 }
 
 /// Sets a node fact.
+#[tracing::instrument(level = "debug", name = "store.records.set_meta", skip_all, fields(key = key))]
 pub async fn set_meta<C: ConnectionTrait>(db: &C, key: &str, value: &str) -> Result<(), DbErr> {
     node_meta::Entity::insert(node_meta::ActiveModel { key: Set(key.to_owned()), value: Set(value.to_owned()) })
         .on_conflict(OnConflict::column(node_meta::Column::Key).update_column(node_meta::Column::Value).to_owned())
@@ -441,6 +476,7 @@ pub async fn set_meta<C: ConnectionTrait>(db: &C, key: &str, value: &str) -> Res
 
 /// The first `limit + 1` live records (in id order) of `kinds` whose `fields` hold each of
 /// `values`: the first page of an inverse relation for many parents in ONE query.
+#[tracing::instrument(level = "debug", name = "store.records.first_pages", skip_all, fields(kinds = ?kinds, values = values.len(), limit = limit))]
 pub async fn first_pages<C: ConnectionTrait>(
     db: &C,
     kinds: &[&'static str],
@@ -691,6 +727,7 @@ fn fact_sql(part: usize, q: &FactQuery<'_>, width: usize, p: &mut Params) -> Str
 /// order (from the given ids or values, through the indexes), where on its own, without
 /// statistics, it may start from every record of the kind and probe the list for each.
 /// PostgreSQL plans a `CROSS JOIN` with its `WHERE` like any inner join.
+#[tracing::instrument(level = "debug", name = "store.records.flow_facts", skip_all, fields(parts = parts.len()))]
 pub async fn flow_facts<C: ConnectionTrait>(db: &C, parts: &[FactQuery<'_>]) -> Result<Vec<FactRow>, DbErr> {
     use sea_orm::{DbBackend, Statement};
     let width = parts.iter().map(|q| q.fields().len()).max().unwrap_or(0);

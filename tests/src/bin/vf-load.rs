@@ -6,8 +6,11 @@
 //!    (each acknowledged only after commit), measuring writes/s and p50/p99;
 //! 2. reads `economicEvents(first: 50)` with provider, receiver and resource nested for
 //!    `--seconds`, measuring queries/s and p50/p99;
-//! 3. reads the node's resident memory, and checks that the events stored equal the
-//!    events acknowledged and that `vf-node rebuild --check` finds nothing to change.
+//! 3. for `--mixed-seconds`, has every client write an event and read a page in turn,
+//!    measuring both;
+//! 4. reads the node's resident memory, and checks that the events stored equal the
+//!    events acknowledged, that `vf-node rebuild --check` finds nothing to change, and that
+//!    the node's feed is gap-free (seq 1..N, each op naming the one before).
 
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -18,6 +21,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use clap::Parser;
 use hdrhistogram::Histogram;
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::sync::Mutex;
@@ -37,9 +41,17 @@ struct Args {
     /// The vf-node binary (default: next to this one).
     #[arg(long)]
     node_bin: Option<PathBuf>,
+    /// Length of the mixed phase (every client writing and reading in turn), in seconds;
+    /// 0 skips it.
+    #[arg(long, default_value_t = 20)]
+    mixed_seconds: u64,
     /// Run the node on this database instead of SQLite in a temporary directory.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "postgres")]
     database_url: Option<String>,
+    /// Run the node on a fresh PostgreSQL database created through this server URL
+    /// (`postgres://postgres@127.0.0.1:5432/test`), dropped at the end.
+    #[arg(long)]
+    postgres: Option<String>,
     /// Extra `VF_*=value` settings for the node (repeatable), e.g. VF_STORAGE__SQLITE_SYNCHRONOUS=normal.
     #[arg(long = "node-env")]
     node_env: Vec<String>,
@@ -121,6 +133,21 @@ async fn gql(c: &reqwest::Client, node: &Node, query: &str, vars: Value) -> anyh
     Ok(v["data"].clone())
 }
 
+/// Records `qty` kilograms raised into `resource`, acknowledged once committed.
+async fn raise(
+    c: &reqwest::Client,
+    node: &Node,
+    me: &str,
+    kg: &str,
+    resource: &str,
+    at: &str,
+    qty: &str,
+) -> anyhow::Result<Value> {
+    let e = json!({"action": "raise", "provider": me, "receiver": me, "hasPointInTime": at,
+        "resourceInventoriedAs": resource, "resourceQuantity": {"hasNumericalValue": qty, "hasUnit": kg}});
+    gql(c, node, EVENT, json!({ "e": e })).await
+}
+
 fn s(v: &Value) -> anyhow::Result<String> {
     v.as_str().map(str::to_owned).context("expected a string")
 }
@@ -146,11 +173,33 @@ fn report(name: &str, h: &Histogram<u64>, n: u64, elapsed: Duration) {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let args = Args::parse();
-    let node = start_node(&args).await?;
+    let mut args = Args::parse();
+    let fresh = match &args.postgres {
+        Some(server) => {
+            let name = format!("vf_load_{}", uuid::Uuid::now_v7().simple());
+            let admin = sea_orm::Database::connect(server.as_str()).await.context("connecting to PostgreSQL")?;
+            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
+            admin.close().await?;
+            args.database_url = Some(vf_tests::replace_database(server, &name));
+            Some((server.clone(), name))
+        }
+        None => None,
+    };
+    let result = run(&args).await;
+    if let Some((server, name)) = fresh
+        && let Ok(admin) = sea_orm::Database::connect(server.as_str()).await
+    {
+        let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+    }
+    result
+}
+
+async fn run(args: &Args) -> anyhow::Result<()> {
+    let node = start_node(args).await?;
     let pid = node.child.id().context("node pid")?;
     let c = reqwest::Client::builder().pool_max_idle_per_host(args.clients * 2).build()?;
-    println!("node at {} (pid {pid}); {} clients", node.url, args.clients);
+    let backend = if args.database_url.is_some() { "PostgreSQL" } else { "SQLite" };
+    println!("node at {} (pid {pid}) on {backend}; {} clients", node.url, args.clients);
 
     // Setup: a unit, two agents, a specification, and 100 resources to write against.
     let me = s(&gql(&c, &node, "{ myAgent { id } }", json!({})).await?["myAgent"]["id"])?;
@@ -192,15 +241,7 @@ async fn main() -> anyhow::Result<()> {
                 }
                 let r = &resources[(i % resources.len() as u64) as usize];
                 let t = Instant::now();
-                gql(
-                    &c,
-                    &node,
-                    EVENT,
-                    json!({"e": {"action": "raise", "provider": me, "receiver": me,
-                    "hasPointInTime": "2026-01-02T00:00:00Z", "resourceInventoriedAs": r,
-                    "resourceQuantity": {"hasNumericalValue": "0.25", "hasUnit": kg}}}),
-                )
-                .await?;
+                raise(&c, &node, &me, &kg, r, "2026-01-02T00:00:00Z", "0.25").await?;
                 local.record(t.elapsed().as_micros() as u64)?;
             }
             hist.lock().await.add(&local)?;
@@ -211,7 +252,9 @@ async fn main() -> anyhow::Result<()> {
         t.await??;
     }
     let write_elapsed = started.elapsed();
-    report("createEconomicEvent", &*hist.lock().await, args.events, write_elapsed);
+    if args.events > 0 {
+        report("createEconomicEvent", &*hist.lock().await, args.events, write_elapsed);
+    }
     println!("node resident memory after {} events: {:.1} MiB", args.events + 100, rss_mib(pid).unwrap_or(f64::NAN));
 
     // Read phase.
@@ -250,13 +293,70 @@ async fn main() -> anyhow::Result<()> {
     for t in tasks {
         t.await??;
     }
-    report("economicEvents(first: 50) nested", &*hist.lock().await, done.load(Ordering::Relaxed), started.elapsed());
+    if args.seconds > 0 {
+        report(
+            "economicEvents(first: 50) nested",
+            &*hist.lock().await,
+            done.load(Ordering::Relaxed),
+            started.elapsed(),
+        );
+    }
     println!("node resident memory after reads: {:.1} MiB", rss_mib(pid).unwrap_or(f64::NAN));
+
+    // Mixed phase: each client writes an event, then reads a page, until the deadline.
+    let mut mixed_acked = 0;
+    if args.mixed_seconds > 0 {
+        let writes = Arc::new(Mutex::new(Histogram::<u64>::new(3)?));
+        let reads = Arc::new(Mutex::new(Histogram::<u64>::new(3)?));
+        let acked = Arc::new(AtomicU64::new(0));
+        let deadline = Instant::now() + Duration::from_secs(args.mixed_seconds);
+        let started = Instant::now();
+        let mut tasks = Vec::new();
+        for k in 0..args.clients {
+            let (c, node, writes, reads, acked, resources, me, kg) = (
+                c.clone(),
+                node.clone(),
+                writes.clone(),
+                reads.clone(),
+                acked.clone(),
+                resources.clone(),
+                me.clone(),
+                kg.clone(),
+            );
+            tasks.push(tokio::spawn(async move {
+                let (mut w, mut r) = (Histogram::<u64>::new(3)?, Histogram::<u64>::new(3)?);
+                let mut i = k;
+                while Instant::now() < deadline {
+                    let res = &resources[i % resources.len()];
+                    // Clients start at their own resource and step by a prime: they spread out.
+                    i += 7;
+                    let t = Instant::now();
+                    raise(&c, &node, &me, &kg, res, "2026-01-03T00:00:00Z", "0.5").await?;
+                    w.record(t.elapsed().as_micros() as u64)?;
+                    acked.fetch_add(1, Ordering::Relaxed);
+                    let t = Instant::now();
+                    gql(&c, &node, LIST, json!({"after": null})).await?;
+                    r.record(t.elapsed().as_micros() as u64)?;
+                }
+                writes.lock().await.add(&w)?;
+                reads.lock().await.add(&r)?;
+                anyhow::Ok(())
+            }));
+        }
+        for t in tasks {
+            t.await??;
+        }
+        let elapsed = started.elapsed();
+        mixed_acked = acked.load(Ordering::Relaxed);
+        let reads_done = reads.lock().await.len();
+        report("mixed: createEconomicEvent", &*writes.lock().await, mixed_acked, elapsed);
+        report("mixed: economicEvents(first: 50) nested", &*reads.lock().await, reads_done, elapsed);
+    }
 
     // Nothing lost: stored == acknowledged, and the derived state equals a rebuild.
     let v = gql(&c, &node, "{ economicEvents(first: 1) { pageInfo { totalCount } } }", json!({})).await?;
     let stored = v["economicEvents"]["pageInfo"]["totalCount"].as_u64().unwrap_or(0);
-    let acked = args.events + 100;
+    let acked = args.events + 100 + mixed_acked;
     println!("events stored {stored}, acknowledged {acked}: {}", if stored == acked { "equal" } else { "MISMATCH" });
     let sample = gql(
         &c,
@@ -276,9 +376,45 @@ async fn main() -> anyhow::Result<()> {
     }
     let out = rb.output()?;
     println!("rebuild --check: {}", String::from_utf8_lossy(&out.stdout).lines().last().unwrap_or("").trim());
+    let gaps = feed_gaps(&node).await?;
+    println!("feed: {}", gaps.as_deref().unwrap_or("gap-free, every op names the one before"));
     let _ = std::fs::remove_dir_all(&node.data_dir);
-    if stored != acked || !out.status.success() {
+    if stored != acked || !out.status.success() || gaps.is_some() {
         bail!("the ledger lost or changed data under load");
     }
     Ok(())
+}
+
+/// Reads the node's own feed from its stopped database: None when seq runs 1..N with each
+/// op naming the one before, else what is wrong.
+async fn feed_gaps(node: &Node) -> anyhow::Result<Option<String>> {
+    let key = valueflows_node::app::load_or_create_key(&node.data_dir)?;
+    let mut cfg = valueflows_node::config::Config::ephemeral(&node.data_dir);
+    cfg.database_url = node.db.clone();
+    let store = valueflows_node::store::Store::open(
+        &cfg.effective_database_url(),
+        valueflows_node::config::SqliteSync::Full,
+        1,
+    )
+    .await?;
+    let (mut prev, mut due): (Option<String>, i64) = (None, 1);
+    loop {
+        let page = valueflows_node::store::ops::range(store.db(), key.did().as_str(), due - 1, 10_000).await?;
+        if page.is_empty() {
+            break;
+        }
+        for op in page {
+            if op.seq != due {
+                return Ok(Some(format!("seq {} where {due} was due", op.seq)));
+            }
+            if op.prev != prev {
+                return Ok(Some(format!("op {due} does not name op {}", due - 1)));
+            }
+            prev = Some(op.op_id);
+            due += 1;
+        }
+    }
+    store.close().await?;
+    println!("feed holds {} ops", due - 1);
+    Ok(None)
 }

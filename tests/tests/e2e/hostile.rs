@@ -251,6 +251,57 @@ async fn an_honest_node_refuses_bad_peers_and_still_converges() {
     node.stop().await;
 }
 
+/// A peer whose pages skip an op: the ops it sent past the gap are verified and held, not
+/// stored; when another peer, which holds the feed only up to the gap, fills it, the held
+/// ops continue the feed without being fetched again. An op of another branch sent past a
+/// gap is never applied.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ops_past_a_gap_wait_until_another_peer_fills_it() {
+    let a = NodeKey::generate();
+    let truth = feed(&a, 8, "true");
+    let origin = a.did().to_string();
+    // Ops 1 to 3, then 5 to 8: op 4 is missing.
+    let mut gapped = wire(&truth);
+    gapped.remove(3);
+    let (gapped_url, gapped_peer) =
+        fake_peer(BTreeMap::from([(origin.clone(), gapped)]), Misbehave::default()).await;
+    let node = spawn(&[&gapped_url], std::slice::from_ref(&origin)).await;
+    eventually("the ops before the gap are stored", async || held(&node, &origin).await == 3).await;
+    eventually("the ops past it are held", async || node.node.sync().pending().0 == 4).await;
+    assert_eq!(held(&node, &origin).await, 3, "held ops are not stored");
+    let metrics = node.http().get(format!("{}/metrics", node.url)).send().await.expect("metrics");
+    let metrics = metrics.text().await.expect("text");
+    assert!(metrics.contains("vf_federation_pending_ops 4"), "{metrics}");
+    let h = node.node.sync().health().into_iter().find(|h| h.url == gapped_url).expect("peer");
+    assert!(h.failures > 0 && h.last_error.as_deref().is_some_and(|e| e.contains("gap")), "{h:?}");
+
+    // A peer holding the feed only up to op 4.
+    let (short_url, short_peer) =
+        fake_peer(BTreeMap::from([(origin.clone(), wire(&truth[..4]))]), Misbehave::default()).await;
+    let admin = node.admin_token();
+    let add = "mutation($u: String!) { addFederationPeer(url: $u) { url } }";
+    let added = node.gql_as(Some(&admin), add, json!({"u": short_url})).await;
+    assert!(added.get("errors").is_none(), "{added}");
+    eventually("the held ops continue the feed", async || held(&node, &origin).await == 8).await;
+    let db = node.node.app().store().db();
+    let head = ops::head(db, &origin).await.expect("head").expect("feed");
+    assert_eq!(head.1, truth[7].1.to_string());
+    assert_eq!(ops::len(db, &origin).await.expect("len"), 8, "each op once");
+    assert_eq!(node.node.sync().pending().0, 0);
+    // Neither peer served ops 5 to 8 after op 4: the short one does not hold them, and the
+    // gapped one's pages never continue op 4.
+    assert!(*short_peer.pages.lock().expect("p") > 0 && *gapped_peer.pages.lock().expect("p") > 0);
+    let units = node.ok("{ units(first: 100) { edges { node { label } } } }", json!({})).await;
+    let stored = units["units"]["edges"]
+        .as_array()
+        .expect("units")
+        .iter()
+        .filter(|u| u["node"]["label"].as_str().is_some_and(|l| l.starts_with("true unit")))
+        .count();
+    assert_eq!(stored, 8, "every op's record, once: {units}");
+    node.stop().await;
+}
+
 /// An origin that signs two branches of its feed: the node that meets both keeps both ops
 /// as evidence, freezes the feed, and passes the proof on; a node that only ever saw one
 /// branch reports the same fork, and other feeds keep flowing.

@@ -14,11 +14,15 @@ mod history;
 mod hostile;
 mod http;
 mod lifecycle;
+mod limits;
 mod metrics;
+mod ownership;
 mod pagination;
 mod planning;
 mod recipe;
+mod replicas;
 mod subscriptions;
+mod tokens;
 mod trace;
 mod vf1;
 

@@ -16,7 +16,7 @@ use vf_tests::{Backend, TestNode, error_code};
 type Labels = Vec<(String, String)>;
 
 /// A page of Prometheus text (format 0.0.4), checked line by line as it is read.
-struct Exposition {
+pub(crate) struct Exposition {
     text: String,
     /// Each family's `# TYPE`.
     types: BTreeMap<String, String>,
@@ -239,12 +239,12 @@ impl Exposition {
     }
 
     /// A sample the page must have.
-    fn value(&self, name: &str, labels: &[(&str, &str)]) -> f64 {
+    pub(crate) fn value(&self, name: &str, labels: &[(&str, &str)]) -> f64 {
         self.get(name, labels).unwrap_or_else(|| panic!("no sample {name}{labels:?} in:\n{}", self.text))
     }
 
     /// A counter, 0 while the page does not show it yet.
-    fn count(&self, name: &str, labels: &[(&str, &str)]) -> f64 {
+    pub(crate) fn count(&self, name: &str, labels: &[(&str, &str)]) -> f64 {
         self.get(name, labels).unwrap_or(0.0)
     }
 
@@ -311,7 +311,7 @@ fn the_format_check_refuses_malformed_pages() {
 // ----- the node's page ---------------------------------------------------------------------
 
 /// GETs `/metrics` (with `token`), which must answer 200 with a well-formed page.
-async fn scrape(node: &TestNode, token: Option<&str>) -> Exposition {
+pub(crate) async fn scrape(node: &TestNode, token: Option<&str>) -> Exposition {
     let mut req = node.http().get(format!("{}/metrics", node.url));
     if let Some(t) = token {
         req = req.bearer_auth(t);

@@ -20,7 +20,7 @@ const RECORD: &str = "mutation($e: EconomicEventCreateParams!, $r: EconomicResou
 
 /// What the server sent.
 #[derive(Debug)]
-enum Got {
+pub(crate) enum Got {
     /// A protocol message.
     Json(Value),
     /// A close frame: code and reason.
@@ -30,7 +30,7 @@ enum Got {
 }
 
 /// A GraphQL WebSocket client.
-struct Client {
+pub(crate) struct Client {
     ws: WebSocketStream<TcpStream>,
 }
 
@@ -38,7 +38,7 @@ impl Client {
     /// Opens `/graphql` with `protocol`; `header` goes in `Authorization`. A small receive
     /// buffer (`small_buffer`) makes the server's sends block as soon as the client stops
     /// reading.
-    async fn open(
+    pub(crate) async fn open(
         node: &TestNode,
         protocol: &str,
         header: Option<&str>,
@@ -60,7 +60,7 @@ impl Client {
     }
 
     /// Opens a graphql-transport-ws connection and initialises it with `payload`.
-    async fn ready(node: &TestNode, payload: Value) -> Client {
+    pub(crate) async fn ready(node: &TestNode, payload: Value) -> Client {
         let mut c = Client::open(node, "graphql-transport-ws", None, false).await.expect("open");
         c.send(json!({"type": "connection_init", "payload": payload})).await;
         let ack = c.json().await;
@@ -68,16 +68,16 @@ impl Client {
         c
     }
 
-    async fn send(&mut self, v: Value) {
+    pub(crate) async fn send(&mut self, v: Value) {
         self.ws.send(Message::text(v.to_string())).await.expect("send");
     }
 
-    async fn subscribe(&mut self, id: &str, query: &str, variables: Value) {
+    pub(crate) async fn subscribe(&mut self, id: &str, query: &str, variables: Value) {
         self.send(json!({"id": id, "type": "subscribe", "payload": {"query": query, "variables": variables}})).await;
     }
 
     /// The next message within `wait`, or None.
-    async fn recv_within(&mut self, wait: Duration) -> Option<Got> {
+    pub(crate) async fn recv_within(&mut self, wait: Duration) -> Option<Got> {
         let msg = tokio::time::timeout(wait, async {
             loop {
                 match self.ws.next().await {
@@ -96,12 +96,12 @@ impl Client {
         msg.ok()
     }
 
-    async fn recv(&mut self) -> Got {
+    pub(crate) async fn recv(&mut self) -> Got {
         self.recv_within(Duration::from_secs(30)).await.expect("a message within 30 s")
     }
 
     /// The next protocol message (answering pings), which must be JSON.
-    async fn json(&mut self) -> Value {
+    pub(crate) async fn json(&mut self) -> Value {
         loop {
             match self.recv().await {
                 Got::Json(v) if v["type"] == "ping" => self.send(json!({"type": "pong"})).await,
@@ -112,7 +112,7 @@ impl Client {
     }
 
     /// The payload of the next `next` message of `id`.
-    async fn next_of(&mut self, id: &str) -> Value {
+    pub(crate) async fn next_of(&mut self, id: &str) -> Value {
         let v = self.json().await;
         assert_eq!((v["type"].as_str(), v["id"].as_str()), (Some("next"), Some(id)), "{v:#}");
         v["payload"].clone()
@@ -121,7 +121,7 @@ impl Client {
     /// Writes with `poke` until subscription `id` delivers something (the server starts a
     /// subscription some time after the client asks; there is no acknowledgement).
     /// Messages of other subscriptions are skipped.
-    async fn wait_live<F, Fut>(&mut self, id: &str, mut poke: F)
+    pub(crate) async fn wait_live<F, Fut>(&mut self, id: &str, mut poke: F)
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = String>,
@@ -140,7 +140,7 @@ impl Client {
     }
 
     /// Skips the deliveries of `id` up to the one that mentions `marker`.
-    async fn skip_to(&mut self, id: &str, marker: &str) {
+    pub(crate) async fn skip_to(&mut self, id: &str, marker: &str) {
         loop {
             let v = self.json().await;
             if v["type"] == "next" && v["id"] == id && v["payload"].to_string().contains(marker) {
@@ -151,7 +151,7 @@ impl Client {
 
     /// Waits until `id` is live, then pokes once more as a fence and skips up to it: from
     /// here on, the subscription delivers exactly what is written next.
-    async fn until_live<F, Fut>(&mut self, id: &str, mut poke: F)
+    pub(crate) async fn until_live<F, Fut>(&mut self, id: &str, mut poke: F)
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = String>,

@@ -7,3 +7,4 @@ pub mod record;
 pub mod record_index;
 pub mod record_revision;
 pub mod resource_state;
+pub mod revoked_token;
