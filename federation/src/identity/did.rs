@@ -2,6 +2,7 @@
 //!
 //! Form: `did:key:z` + base58btc(`0xed 0x01` ‖ 32-byte public key), e.g. `did:key:z6Mk…`.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::str::FromStr;
 
@@ -34,6 +35,9 @@ impl Did {
     /// multibase `z` (base58btc), multicodec ed25519-pub, a 32-byte key that
     /// is a valid, non-weak, canonically encoded curve point.
     pub fn parse(s: &str) -> Result<Did, DidError> {
+        if let Some(did) = recent(s, |_| Did(s.to_owned())) {
+            return Ok(did);
+        }
         if s.len() > MAX_DID_LEN {
             return Err(DidError::TooLong(s.len()));
         }
@@ -49,6 +53,7 @@ impl Did {
         if did.0 != s {
             return Err(DidError::NonCanonical);
         }
+        RECENT.with(|r| *r.borrow_mut() = Some((did.0.clone(), verifying)));
         Ok(did)
     }
 
@@ -66,6 +71,9 @@ impl Did {
 
     /// The ed25519 verifying key this DID names.
     pub fn public_key(&self) -> Result<VerifyingKey, DidError> {
+        if let Some(key) = recent(&self.0, |key| *key) {
+            return Ok(key);
+        }
         let key = decode_key_bytes(&self.0)?;
         VerifyingKey::from_bytes(&key).map_err(|_| DidError::InvalidKey)
     }
@@ -74,6 +82,19 @@ impl Did {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+thread_local! {
+    /// The DID this thread last parsed whole, with its key. A page of ops names one origin
+    /// in every op, and parsing it (base58, decompressing the curve point, the weak-key and
+    /// canonical-encoding checks) would otherwise cost about as much as hashing the op.
+    /// Only [`Did::parse`] fills it, so a string found here passed every check.
+    static RECENT: RefCell<Option<(String, VerifyingKey)>> = const { RefCell::new(None) };
+}
+
+/// `then` of the key of `s`, when `s` is the DID this thread last parsed.
+fn recent<T>(s: &str, then: impl FnOnce(&VerifyingKey) -> T) -> Option<T> {
+    RECENT.with(|r| r.borrow().as_ref().filter(|(did, _)| did == s).map(|(_, key)| then(key)))
 }
 
 /// Extracts the 32 key bytes from a `did:key` string without curve checks.
