@@ -48,6 +48,9 @@ pub async fn apply(ctx: &mut WriteCtx<'_>, remote: RemoteOps) -> Result<i64, App
         Some((s, id)) => (s, Some(id)),
         None => (0, None),
     };
+    // Every revision first looks its record up: one query per few hundred, not one each.
+    let ids: Vec<Uuid> = ops.iter().flat_map(|(op, _, _)| op.unsigned.records.iter().map(|r| r.id)).collect();
+    ctx.prefetch(&ids).await?;
     let mut resources: BTreeSet<Uuid> = BTreeSet::new();
     for (op, id, json) in ops {
         let op_seq = i64::try_from(op.unsigned.seq).map_err(|_| AppError::invalid("seq", "out of range"))?;

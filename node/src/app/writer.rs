@@ -317,9 +317,10 @@ impl ReadCache {
             ids.retain(|id| !self.records.contains_key(id));
             state_ids.retain(|id| !self.states.contains_key(id));
         }
-        let found = records::get_many(db, &ids).await?;
+        let mut found: HashMap<Uuid, record::Model> =
+            records::get_many(db, &ids).await?.into_iter().map(|m| (m.id, m)).collect();
         for id in ids {
-            self.records.insert(id, found.iter().find(|m| m.id == id).cloned());
+            self.records.insert(id, found.remove(&id));
         }
         let mut states = records::states(db, &state_ids).await?;
         for id in state_ids {
@@ -696,21 +697,33 @@ impl<'a> WriteCtx<'a> {
         Ok(m)
     }
 
-    /// Many records as they stand (missing ones left out).
-    pub async fn get_many(&mut self, ids: &[Uuid]) -> Result<Vec<record::Model>, AppError> {
-        let missing: Vec<Uuid> = ids
+    /// Reads the records of `ids` not yet at hand in a few queries, so that the [`Self::get`]s
+    /// that follow find them (or find them missing) without a query each.
+    pub async fn prefetch(&mut self, ids: &[Uuid]) -> Result<(), AppError> {
+        let mut missing: Vec<Uuid> = ids
             .iter()
             .copied()
             .filter(|id| {
                 self.job.record(id).is_none() && self.batch.record(id).is_none() && !self.cache.records.contains_key(id)
             })
             .collect();
-        if !missing.is_empty() {
-            let found = records::get_many(self.db, &missing).await?;
-            for id in &missing {
-                self.cache.records.insert(*id, found.iter().find(|m| m.id == *id).cloned());
-            }
+        if missing.is_empty() {
+            return Ok(());
         }
+        // An id named twice must not find its row taken by its first mention.
+        missing.sort_unstable();
+        missing.dedup();
+        let mut found: HashMap<Uuid, record::Model> =
+            records::get_many(self.db, &missing).await?.into_iter().map(|m| (m.id, m)).collect();
+        for id in missing {
+            self.cache.records.insert(id, found.remove(&id));
+        }
+        Ok(())
+    }
+
+    /// Many records as they stand (missing ones left out).
+    pub async fn get_many(&mut self, ids: &[Uuid]) -> Result<Vec<record::Model>, AppError> {
+        self.prefetch(ids).await?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             if let Some(m) = self.get(*id).await? {
