@@ -50,6 +50,7 @@ bench: ## Criterion benchmarks and the HTTP load tool (release build)
 	$(CARGO) bench -p valueflows-model --bench fold -- --warm-up-time 1 --measurement-time 5
 	$(CARGO) bench -p valueflows-node --bench trace
 	$(CARGO) bench -p valueflows-node --bench auth
+	$(CARGO) bench -p valueflows-federation --bench verify
 	$(CARGO) build --release -p valueflows-node -p vf-tests
 	./target/release/vf-load --events 100000 --clients 16 --seconds 20 --mixed-seconds 0
 	for c in 16 64; do ./target/release/vf-load --events 0 --clients $$c --seconds 0 --mixed-seconds 20 || exit 1; done

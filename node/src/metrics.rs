@@ -367,8 +367,12 @@ fn read_peers(sync: &Sync, reg: &Registry) -> Result<(), prometheus::Error> {
     int_gauge(reg, "vf_federation_peers", "Peers this node pulls from.")?
         .set(i64::try_from(health.len()).unwrap_or(i64::MAX));
     let (held, bytes) = sync.pending();
-    int_gauge(reg, "vf_federation_pending_ops", "Verified ops held past a gap in their feed, waiting for the ops before them.")?
-        .set(i64::try_from(held).unwrap_or(i64::MAX));
+    int_gauge(
+        reg,
+        "vf_federation_pending_ops",
+        "Verified ops held past a gap in their feed, waiting for the ops before them.",
+    )?
+    .set(i64::try_from(held).unwrap_or(i64::MAX));
     int_gauge(reg, "vf_federation_pending_bytes", "Bytes of wire JSON of the ops held past gaps.")?
         .set(i64::try_from(bytes).unwrap_or(i64::MAX));
     let vec = |name: &str, help: &str| -> Result<IntGaugeVec, prometheus::Error> {

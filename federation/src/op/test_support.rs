@@ -96,7 +96,8 @@ pub(crate) fn signed_branch(key: &NodeKey, base: &[(Op, OpId)], n: u64, tag: &st
     let mut feed = base.to_vec();
     for seq in feed.len() as u64 + 1..=n {
         let prev = feed.last().map(|(_, id)| id.clone());
-        let op = unsigned_op(key, seq, prev, serde_json::json!({"n": seq, "tag": tag})).sign(key).expect("test op signs");
+        let op =
+            unsigned_op(key, seq, prev, serde_json::json!({"n": seq, "tag": tag})).sign(key).expect("test op signs");
         let id = op.verify().expect("test op verifies");
         feed.push((op, id));
     }

@@ -263,8 +263,7 @@ async fn ops_past_a_gap_wait_until_another_peer_fills_it() {
     // Ops 1 to 3, then 5 to 8: op 4 is missing.
     let mut gapped = wire(&truth);
     gapped.remove(3);
-    let (gapped_url, gapped_peer) =
-        fake_peer(BTreeMap::from([(origin.clone(), gapped)]), Misbehave::default()).await;
+    let (gapped_url, gapped_peer) = fake_peer(BTreeMap::from([(origin.clone(), gapped)]), Misbehave::default()).await;
     let node = spawn(&[&gapped_url], std::slice::from_ref(&origin)).await;
     eventually("the ops before the gap are stored", async || held(&node, &origin).await == 3).await;
     eventually("the ops past it are held", async || node.node.sync().pending().0 == 4).await;
