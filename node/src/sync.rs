@@ -45,7 +45,8 @@ const MAX_DOC_BYTES: usize = 1024 * 1024;
 /// Token ids remembered for replay protection.
 const REPLAY_CAPACITY: usize = 100_000;
 /// Most ops, and bytes of their wire JSON, held past gaps, all feeds together. Each op is
-/// also held parsed, which takes about as much again, so the area stays near 32 MiB at most.
+/// also held parsed, which takes a few times its JSON again (`vf-sync-bench --hostile-secs`
+/// measures a node under a peer that keeps the area full).
 const PENDING_MAX_OPS: usize = 10_000;
 const PENDING_MAX_BYTES: usize = 16 * 1024 * 1024;
 

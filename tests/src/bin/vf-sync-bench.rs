@@ -5,7 +5,11 @@
 //! 2. propagation: an event written at A, visible at C through B (A - B - C, woken by
 //!    notify, timers set far apart): p50 and p99 over `--samples` writes;
 //! 3. idle round: the duration of a sync round between two up-to-date nodes holding each of
-//!    `--idle-sizes` ops: its cost must not grow with the ops held.
+//!    `--idle-sizes` ops: its cost must not grow with the ops held;
+//! 4. hostile peers, for `--hostile-secs`: one serves pages of a followed feed that always
+//!    skip its first op, a new window of signed ops each time (so the pending area fills and
+//!    must shed), one answers every page with more bytes than a page may hold; the process's
+//!    resident memory is sampled every second and must level off.
 
 use std::time::{Duration, Instant};
 
@@ -31,6 +35,9 @@ struct Args {
     /// Ops held by both nodes in each idle-round run.
     #[arg(long, value_delimiter = ',', default_value = "10000,1000000")]
     idle_sizes: Vec<u64>,
+    /// Seconds of the hostile-peer run (0 skips it).
+    #[arg(long, default_value_t = 60)]
+    hostile_secs: u64,
 }
 
 /// `n` ops of `key`'s feed with their JSON; with `records`, each creates a unit (about 500
@@ -225,5 +232,125 @@ async fn main() -> anyhow::Result<()> {
     for n in args.idle_sizes {
         idle_round(n).await?;
     }
+    if args.hostile_secs > 0 {
+        hostile(args.hostile_secs).await?;
+    }
+    Ok(())
+}
+
+/// Resident memory of this process, in MiB (Linux).
+fn rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kib = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .unwrap_or(0.0);
+    kib / 1024.0
+}
+
+/// What a hostile peer serves: one followed feed, badly.
+struct Hostile {
+    key: NodeKey,
+    /// The feed's origin.
+    origin: String,
+    /// Its ops 2.. as wire JSON (op 1 is never served), pages of 1,000 in turn; None: every
+    /// page is larger than a page may be.
+    gapped: Option<Vec<String>>,
+    /// Pages asked for.
+    served: std::sync::atomic::AtomicUsize,
+}
+
+/// Serves `vfsync/1` badly: see the module's point 4.
+async fn hostile_peer(h: std::sync::Arc<Hostile>) -> anyhow::Result<String> {
+    use axum::extract::{Path, State};
+    use axum::routing::{get, post};
+    use valueflows_federation::protocol::{Endpoints, FeedHead, NodeInfo, OPS_PATH};
+    type S = State<std::sync::Arc<Hostile>>;
+    let info = |State(h): S| async move {
+        use base64::Engine;
+        axum::Json(NodeInfo {
+            did: h.key.did().to_string(),
+            public_key: base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(h.key.public_key_bytes()),
+            protocols: vec!["vfsync/1".to_owned()],
+            name: None,
+            endpoints: Endpoints::standard(),
+        })
+    };
+    let heads = |State(h): S| async move {
+        let feeds = vec![FeedHead { origin: h.origin.clone(), seq: 1_000_000, head: "a".repeat(64) }];
+        axum::Json(json!({"feeds": feeds, "digest": null}))
+    };
+    let ops = |State(h): S, Path(origin): Path<String>| async move {
+        let n = h.served.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let body = match &h.gapped {
+            None => format!("{{\"origin\":\"{origin}\",\"ops\":[],\"more\":true,\"pad\":\"{}\"}}", "x".repeat(6 << 20)),
+            Some(ops) => {
+                let k = n % (ops.len() / 1000).max(1);
+                let page = ops[k * 1000..(k + 1) * 1000].join(",");
+                format!("{{\"origin\":\"{origin}\",\"ops\":[{page}],\"more\":true}}")
+            }
+        };
+        ([("content-type", "application/json")], body)
+    };
+    let app = axum::Router::new()
+        .route("/.well-known/vf-node", get(info))
+        .route("/vfsync/v1/heads", get(heads))
+        .route(OPS_PATH, get(ops))
+        .route("/vfsync/v1/notify", post(|| async { axum::http::StatusCode::ACCEPTED }))
+        .with_state(h);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok(url)
+}
+
+async fn hostile(secs: u64) -> anyhow::Result<()> {
+    let x = NodeKey::generate();
+    let y = NodeKey::generate();
+    // 30 windows of 1,000 signed ops, three times what the pending area holds.
+    let feed = signed_feed(&x, 30_001, true)?;
+    let wire: Vec<String> = feed.into_iter().skip(1).map(|(_, _, json)| json).collect();
+    let gapped = std::sync::Arc::new(Hostile {
+        key: NodeKey::generate(),
+        origin: x.did().to_string(),
+        gapped: Some(wire),
+        served: 0.into(),
+    });
+    let oversized = std::sync::Arc::new(Hostile {
+        key: NodeKey::generate(),
+        origin: y.did().to_string(),
+        gapped: None,
+        served: 0.into(),
+    });
+    let urls = vec![hostile_peer(gapped.clone()).await?, hostile_peer(oversized.clone()).await?];
+    let victim = node(|c| {
+        c.federation.follow = vec![x.did().to_string(), y.did().to_string()];
+        c.federation.peers = urls.clone();
+        c.federation.interval_secs = 1;
+        c.federation.max_backoff_secs = 1;
+    })
+    .await?;
+    let start = rss_mib();
+    let mut samples = Vec::new();
+    for _ in 0..secs {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        samples.push(rss_mib());
+    }
+    let (pending, bytes) = victim.node.sync().pending();
+    let half = samples.len() / 2;
+    let max = |s: &[f64]| s.iter().copied().fold(0.0, f64::max);
+    let pages = gapped.served.load(std::sync::atomic::Ordering::Relaxed);
+    let refused = oversized.served.load(std::sync::atomic::Ordering::Relaxed);
+    let alive = victim.gql("{ myAgent { id } }", json!({})).await["data"]["myAgent"]["id"].is_string();
+    println!(
+        "hostile peers for {secs} s: {pages} gapped pages of 1,000 ops served, {refused} oversized pages refused; \
+         resident memory {start:.0} MiB at start, at most {:.0} MiB in the first half, {:.0} MiB in the second; \
+         pending area {pending} ops, {:.1} MiB of JSON (bounds 10,000 ops, 16 MiB); node answering: {alive}",
+        max(&samples[..half]),
+        max(&samples[half..]),
+        bytes as f64 / (1024.0 * 1024.0)
+    );
+    victim.stop().await;
     Ok(())
 }
