@@ -656,6 +656,13 @@ impl EconomicResource {
     async fn home_node(&self, ctx: &Context<'_>) -> GqlResult<Option<String>> {
         super::acknowledgement::home_node(ctx, self.0.id, RESOURCE).await
     }
+    /// What is odd about this resource's quantities as its events add up: a negative
+    /// quantity, events counted in another unit (left out), or a sum past the decimal range
+    /// (left out). Events are facts, so they are flagged here rather than refused. Computed
+    /// from the events held, so every node holding the same events reports the same ones.
+    async fn anomalies(&self, ctx: &Context<'_>) -> GqlResult<Vec<ResourceAnomaly>> {
+        Ok(self.derived(ctx).await?.anomalies.iter().cloned().map(ResourceAnomaly).collect())
+    }
     /// Events other nodes recorded on this resource that its home node has not acknowledged
     /// yet: they do not change its quantities, location or accountable agent until it does.
     async fn pending_events(&self, ctx: &Context<'_>) -> GqlResult<Vec<EconomicEvent>> {
@@ -1419,5 +1426,91 @@ impl ObservationMutation {
     async fn delete_process(&self, ctx: &Context<'_>, id: ID) -> GqlResult<bool> {
         let author = require_write(ctx)?;
         Ok(app(ctx).delete(PROCESS, DeleteTarget::Id(parse_id("id", &id)?), author).await?)
+    }
+}
+
+/// Kinds of [`ResourceAnomaly`].
+#[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq)]
+pub enum ResourceAnomalyKind {
+    /// The onhand quantity is below zero.
+    NegativeOnhand,
+    /// The accounting quantity is below zero.
+    NegativeAccounting,
+    /// Some events count a quantity in another unit than its first event did; they are left
+    /// out of it.
+    UnitMismatch,
+    /// Adding an event's quantity would pass the decimal range (about ±7.9e28); it was left out.
+    Overflow,
+}
+
+/// Which of a resource's quantities an anomaly is about.
+#[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq)]
+pub enum ResourceQuantityKind {
+    /// `accountingQuantity`.
+    Accounting,
+    /// `onhandQuantity`.
+    Onhand,
+}
+
+impl From<vf::QuantityKind> for ResourceQuantityKind {
+    fn from(q: vf::QuantityKind) -> Self {
+        match q {
+            vf::QuantityKind::Accounting => ResourceQuantityKind::Accounting,
+            vf::QuantityKind::Onhand => ResourceQuantityKind::Onhand,
+        }
+    }
+}
+
+/// Something odd about a resource's derived state, with the event it concerns.
+pub struct ResourceAnomaly(vf::Anomaly);
+
+/// Something odd about a resource's derived state, with the event it concerns.
+#[Object]
+impl ResourceAnomaly {
+    /// What is odd.
+    async fn kind(&self) -> ResourceAnomalyKind {
+        match self.0 {
+            vf::Anomaly::NegativeOnhand { .. } => ResourceAnomalyKind::NegativeOnhand,
+            vf::Anomaly::NegativeAccounting { .. } => ResourceAnomalyKind::NegativeAccounting,
+            vf::Anomaly::UnitMismatch { .. } => ResourceAnomalyKind::UnitMismatch,
+            vf::Anomaly::Overflow { .. } => ResourceAnomalyKind::Overflow,
+        }
+    }
+
+    /// The quantity concerned.
+    async fn quantity(&self) -> ResourceQuantityKind {
+        match self.0 {
+            vf::Anomaly::NegativeOnhand { .. } => ResourceQuantityKind::Onhand,
+            vf::Anomaly::NegativeAccounting { .. } => ResourceQuantityKind::Accounting,
+            vf::Anomaly::UnitMismatch { quantity, .. } | vf::Anomaly::Overflow { quantity, .. } => quantity.into(),
+        }
+    }
+
+    /// The event concerned: for a negative quantity the latest event that changed it, for a
+    /// unit mismatch the earliest event in the other unit, for an overflow the event left out.
+    async fn event(&self, ctx: &Context<'_>) -> GqlResult<Option<EconomicEvent>> {
+        let id = match &self.0 {
+            vf::Anomaly::NegativeOnhand { event }
+            | vf::Anomaly::NegativeAccounting { event }
+            | vf::Anomaly::UnitMismatch { event, .. }
+            | vf::Anomaly::Overflow { event, .. } => event.uuid(),
+        };
+        Ok(load_events(ctx, &[id]).await?.into_iter().next())
+    }
+
+    /// For a unit mismatch: the quantity's unit (its first event's).
+    async fn expected_unit(&self, ctx: &Context<'_>) -> GqlResult<Option<Unit>> {
+        match &self.0 {
+            vf::Anomaly::UnitMismatch { expected, .. } => load_unit(ctx, *expected).await,
+            _ => Ok(None),
+        }
+    }
+
+    /// For a unit mismatch: the other unit.
+    async fn found_unit(&self, ctx: &Context<'_>) -> GqlResult<Option<Unit>> {
+        match &self.0 {
+            vf::Anomaly::UnitMismatch { found, .. } => load_unit(ctx, *found).await,
+            _ => Ok(None),
+        }
     }
 }

@@ -327,3 +327,41 @@ async fn quantities_without_a_unit_take_the_default(node: &TestNode) {
 }
 
 crate::on_both!(quantities_without_a_unit_take_the_default);
+
+/// Events are facts: consuming more than is on hand is recorded, and the resource reports
+/// it among its anomalies with the event concerned.
+async fn anomalies_are_flagged_not_refused(node: &TestNode) {
+    let shop = shop(node).await;
+    let stock = raise_steel(node, &shop, "2").await;
+    let record = "mutation($e: EconomicEventCreateParams!) { createEconomicEvent(event: $e) { economicEvent { id } } }";
+    let consume = |qty: &str, unit: &str, at: &str| {
+        json!({"e": {"action": "consume", "provider": shop.lab, "receiver": shop.lab, "resourceInventoriedAs": stock,
+            "hasPointInTime": at, "resourceQuantity": {"hasNumericalValue": qty, "hasUnit": unit}}})
+    };
+    let query = "query($id: ID!) { economicResource(id: $id) { onhandQuantity { hasNumericalValue }
+        anomalies { kind quantity event { id } expectedUnit { id } foundUnit { id } } } }";
+    let anomalies = async || node.ok(query, json!({"id": stock})).await["economicResource"].clone();
+    assert_eq!(anomalies().await["anomalies"], json!([]), "none while the events add up");
+
+    let over = node.ok(record, consume("3.5", &shop.kg, "2026-03-03T09:00:00Z")).await;
+    let over = s(&over["createEconomicEvent"]["economicEvent"]["id"]);
+    let r = anomalies().await;
+    assert_eq!(r["onhandQuantity"]["hasNumericalValue"], json!("-1.5"), "{r:#}");
+    assert_eq!(
+        r["anomalies"],
+        json!([
+            {"kind": "NEGATIVE_ONHAND", "quantity": "ONHAND", "event": {"id": over}, "expectedUnit": null, "foundUnit": null},
+            {"kind": "NEGATIVE_ACCOUNTING", "quantity": "ACCOUNTING", "event": {"id": over}, "expectedUnit": null,
+             "foundUnit": null},
+        ]),
+        "a consume takes from both quantities"
+    );
+
+    let other = node.gql(record, consume("1", &shop.hour, "2026-03-04T09:00:00Z")).await;
+    // Here a quantity in another unit is refused; a mismatch can only come from an event
+    // another node recorded, and is then flagged as UNIT_MISMATCH.
+    assert_eq!(vf_tests::error_code(&other), Some("VALIDATION"), "{other:#}");
+    assert_eq!(anomalies().await["anomalies"].as_array().map(Vec::len), Some(2), "nothing changed");
+}
+
+crate::on_both!(anomalies_are_flagged_not_refused);
