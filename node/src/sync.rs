@@ -72,6 +72,8 @@ struct Inner {
     digest: Mutex<Option<(Vec<FeedHead>, String)>>,
     /// Verified ops that arrived past a gap, waiting for the ops before them.
     pending: Mutex<Pending>,
+    /// Peers that have answered a whole round since start (the restore guard).
+    answered: Mutex<BTreeSet<String>>,
     /// The pull tasks, awaited at shutdown: a stopped node stores nothing more.
     tasks: Mutex<tokio::task::JoinSet<()>>,
     /// When this replica last passed a peer's wake-up hint on to the others (ms since epoch).
@@ -232,6 +234,7 @@ impl Sync {
                 woke_replicas_ms: 0.into(),
                 tasks: Mutex::default(),
                 pending: Mutex::new(Pending::new(PENDING_MAX_OPS, PENDING_MAX_BYTES)),
+                answered: Mutex::default(),
                 started_at: chrono::Utc::now(),
                 app,
                 client,
@@ -631,6 +634,7 @@ async fn pull_loop(inner: Arc<Inner>, peer: Arc<Peer>, mut stop: watch::Receiver
             Err(e) => tracing::warn!(peer = %peer.url, error = %e, "could not take the pull lease; pulling anyway"),
         }
         lock(&peer.health).pulled_by = None;
+        let mut confirmed = false;
         let started = std::time::Instant::now();
         let result = tokio::select! {
             r = round(&inner, &peer) => r,
@@ -640,11 +644,12 @@ async fn pull_loop(inner: Arc<Inner>, peer: Arc<Peer>, mut stop: watch::Receiver
         let delay = {
             let mut h = lock(&peer.health);
             match result {
-                Ok((pulled, lag)) => {
-                    if inner.app.writes_held().is_some() {
-                        // This peer answered, and the node now holds at least what the peer
-                        // holds of its own feed: a new write cannot fork it.
-                        tracing::info!(peer = %peer.url, "caught up on the node's own feed; local writes open");
+                Ok(Round { pulled, lag, holds_own }) => {
+                    confirmed = own_feed_confirmed(&inner, &peer, holds_own);
+                    if confirmed && inner.app.writes_held().is_some() {
+                        // The node now holds at least what a peer holding its feed holds of
+                        // it, or every peer has answered: a new write cannot fork the feed.
+                        tracing::info!(peer = %peer.url, holds_own, "caught up on the node's own feed; local writes open");
                         inner.app.open_writes();
                     }
                     failures = 0;
@@ -677,7 +682,7 @@ async fn pull_loop(inner: Arc<Inner>, peer: Arc<Peer>, mut stop: watch::Receiver
                 }
             }
         };
-        if failures == 0 && inner.app.store().is_shared() {
+        if confirmed && inner.app.store().is_shared() {
             // Replicas standing by, and those starting later, learn from the database
             // that the node's own feed was confirmed with a peer after they started.
             let now = chrono::Utc::now().to_rfc3339();
@@ -706,6 +711,17 @@ async fn pull_loop(inner: Arc<Inner>, peer: Arc<Peer>, mut stop: watch::Receiver
         // Another replica may take the peer over at once rather than when the lease lapses.
         let _ = shared::release_lease(inner.app.store().db(), &peer.lease, inner.app.replica()).await;
     }
+}
+
+/// Notes that `peer` answered a whole round, and says whether the node's own feed is now
+/// confirmed: this peer holds some of it (the round pulled all it holds), or every peer has
+/// answered since start (none of them holds ops of it that this node lacks). A peer that
+/// follows this node but is down therefore keeps writes held while others answer, until
+/// it answers or `catch_up_secs` pass.
+fn own_feed_confirmed(inner: &Inner, peer: &Peer, holds_own: bool) -> bool {
+    let mut answered = lock(&inner.answered);
+    answered.insert(peer.url.clone());
+    holds_own || lock(&inner.peers).iter().all(|p| answered.contains(&p.url))
 }
 
 /// Takes or renews this replica's lease on `peer`'s pull task: None when this replica
@@ -753,9 +769,20 @@ fn backoff(failures: u32, max: Duration) -> Duration {
     capped.mul_f64(rand::thread_rng().gen_range(0.5..1.0))
 }
 
-/// One round with `peer`: returns the ops pulled and how far the peer is still ahead.
+/// What a successful round with a peer found.
+struct Round {
+    /// Ops pulled.
+    pulled: u64,
+    /// How far the peer is still ahead, over followed feeds.
+    lag: u64,
+    /// Whether the peer holds any of this node's own feed (it follows this node, or relays
+    /// for one that does).
+    holds_own: bool,
+}
+
+/// One round with `peer`: pulls what it holds beyond this node of every followed feed.
 #[tracing::instrument(skip_all, name = "sync.round", fields(peer = %crate::config::mask_url(&peer.url)))]
-async fn round(inner: &Inner, peer: &Peer) -> Result<(u64, u64), SyncError> {
+async fn round(inner: &Inner, peer: &Peer) -> Result<Round, SyncError> {
     let info_url = format!("{}{}", peer.url, protocol::WELL_KNOWN_PATH);
     let info: NodeInfo = get_json(inner, &info_url, None, MAX_DOC_BYTES).await?;
     let did = Did::parse(&info.did)
@@ -784,6 +811,7 @@ async fn round(inner: &Inner, peer: &Peer) -> Result<(u64, u64), SyncError> {
         }
     }
     let page_ops = inner.app.config().federation.page_ops.clamp(1, MAX_PAGE_OPS);
+    let holds_own = heads.feeds.iter().any(|f| f.origin == inner.app.did().as_str() && f.seq > 0);
     let (mut pulled, mut lag) = (0u64, 0u64);
     for feed in heads.feeds {
         if !read(&inner.follow).contains(&feed.origin) || frozen.contains(&feed.origin) {
@@ -821,7 +849,7 @@ async fn round(inner: &Inner, peer: &Peer) -> Result<(u64, u64), SyncError> {
             }
         }
     }
-    Ok((pulled, lag))
+    Ok(Round { pulled, lag, holds_own })
 }
 
 /// How pulling one feed from a peer ended.

@@ -222,16 +222,24 @@ async fn a_restored_node_catches_up_on_itself_before_writing() {
     wait_for_head(&b, &a_did, &a_head).await;
     a.stop().await;
 
-    // Restored, with a peer that does not answer: local writes wait.
-    let restored = TestNode::spawn_in(backup, Backend::Sqlite, |c| {
-        c.federation.peers = vec!["http://127.0.0.1:9".to_owned()];
-        c.federation.interval_secs = 1;
-        c.federation.catch_up_secs = 600;
+    // Restored, with a peer that does not answer and one that answers but holds none of
+    // A's feed: local writes wait, since the silent one may hold A's later ops.
+    let c = spawn(Backend::Sqlite, &[], &[]).await;
+    let restored = TestNode::spawn_in(backup, Backend::Sqlite, |cfg| {
+        cfg.federation.peers = vec!["http://127.0.0.1:9".to_owned(), c.url.clone()];
+        cfg.federation.interval_secs = 1;
+        cfg.federation.catch_up_secs = 600;
     })
     .await
     .expect("restored node");
     assert_eq!(restored.node.app().did().as_str(), a_did, "the same node");
     assert_eq!(head(&restored, &a_did).await, old_head, "the older copy");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !restored.node.sync().health().iter().any(|h| h.url == c.url && h.last_success.is_some()) {
+        assert!(Instant::now() < deadline, "C never answered");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(restored.node.app().writes_held().is_some(), "a peer without A's feed confirms nothing");
     let refused = restored.gql(CREATE_UNIT, json!({"l": "too soon"})).await;
     assert_eq!(vf_tests::error_code(&refused), Some("UNAVAILABLE"), "{refused}");
     assert_eq!(head(&restored, &a_did).await, old_head, "nothing written");
@@ -260,4 +268,5 @@ async fn a_restored_node_catches_up_on_itself_before_writing() {
     assert_eq!(forks["federation"]["forks"], json!([]));
     restored.stop().await;
     b.stop().await;
+    c.stop().await;
 }
