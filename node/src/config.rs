@@ -389,8 +389,8 @@ impl Config {
             return bad("api.rate_limit_burst", "with a rate limit, a client needs a burst of at least 1".to_owned());
         }
         for p in &api.trusted_proxies {
-            if p.parse::<std::net::IpAddr>().is_err() {
-                return bad("api.trusted_proxies", format!("`{p}` is not an IP address"));
+            if crate::limits::proxy_range(p).is_none() {
+                return bad("api.trusted_proxies", format!("`{p}` is neither an IP address nor a CIDR range"));
             }
         }
         for p in &self.federation.peers {
@@ -581,7 +581,7 @@ mod tests {
                 c.api.rate_limit_per_minute = 60;
                 c.api.rate_limit_burst = 0;
             }),
-            ("api.trusted_proxies", |c| c.api.trusted_proxies = vec!["10.0.0.0/8".to_owned()]),
+            ("api.trusted_proxies", |c| c.api.trusted_proxies = vec!["10.0.0.0/33".to_owned()]),
             ("storage.max_connections", |c| c.storage.max_connections = 0),
             ("storage.write_batch", |c| c.storage.write_batch = 0),
             ("federation.peers", |c| c.federation.peers = vec!["ftp://peer.example".to_owned()]),

@@ -19,6 +19,7 @@ use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
+use ipnet::IpNet;
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
 use valueflows_model as vf;
@@ -44,7 +45,7 @@ struct Inner {
     max_in_flight: usize,
     slot_wait: Duration,
     rate: Option<Rate>,
-    trusted_proxies: Vec<IpAddr>,
+    trusted_proxies: Vec<IpNet>,
 }
 
 /// A GCRA rate limiter per client.
@@ -75,7 +76,7 @@ impl Limits {
             }
         });
         // `Config::check` refuses addresses that do not parse.
-        let trusted_proxies = api.trusted_proxies.iter().filter_map(|p| p.parse::<IpAddr>().ok()).collect();
+        let trusted_proxies = api.trusted_proxies.iter().filter_map(|p| proxy_range(p)).collect();
         Limits {
             inner: Arc::new(Inner {
                 app: app.clone(),
@@ -262,9 +263,17 @@ fn error_response(status: StatusCode, code: &str, limit: Option<&str>, why: &str
 
 /// The client's address: the peer's, or, when the peer is a trusted proxy, the last address
 /// of `X-Forwarded-For` that is not a trusted proxy (each proxy appends the address it saw).
-fn client_address(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+/// An entry of `api.trusted_proxies`: an IP address, or a range in CIDR notation
+/// (`10.0.0.0/8`, `2001:db8::/32`); None when it is neither.
+pub(crate) fn proxy_range(entry: &str) -> Option<IpNet> {
+    let entry = entry.trim();
+    entry.parse::<IpNet>().ok().or_else(|| entry.parse::<IpAddr>().ok().map(IpNet::from))
+}
+
+fn client_address(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
     let Some(peer) = peer.map(|p| p.to_canonical()) else { return IpAddr::from([0, 0, 0, 0]) };
-    if !trusted.contains(&peer) {
+    if !is_trusted(&peer) {
         return peer;
     }
     let hops: Vec<&str> = headers
@@ -279,7 +288,7 @@ fn client_address(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr])
         match hop.parse::<IpAddr>() {
             Ok(ip) => {
                 client = ip.to_canonical();
-                if !trusted.contains(&client) {
+                if !is_trusted(&client) {
                     break;
                 }
             }
@@ -402,13 +411,20 @@ mod tests {
         let ip = |s: &str| s.parse::<IpAddr>().expect("ip");
         let mut headers = HeaderMap::new();
         headers.insert("x-forwarded-for", HeaderValue::from_static("6.6.6.6, 203.0.113.7, 10.0.0.2"));
-        let proxies = [ip("10.0.0.1"), ip("10.0.0.2")];
+        let proxies: Vec<IpNet> = ["10.0.0.1", "10.0.0.2"].iter().filter_map(|p| proxy_range(p)).collect();
         assert_eq!(client_address(Some(ip("198.51.100.1")), &headers, &proxies), ip("198.51.100.1"), "not a proxy");
         assert_eq!(client_address(Some(ip("10.0.0.1")), &headers, &proxies), ip("203.0.113.7"), "past the proxies");
         assert_eq!(client_address(Some(ip("10.0.0.1")), &HeaderMap::new(), &proxies), ip("10.0.0.1"));
         headers.insert("x-forwarded-for", HeaderValue::from_static("203.0.113.7, junk"));
         assert_eq!(client_address(Some(ip("10.0.0.1")), &headers, &proxies), ip("10.0.0.1"), "stops at junk");
         assert_eq!(client_address(Some(ip("::ffff:10.0.0.9")), &HeaderMap::new(), &proxies), ip("10.0.0.9"));
+        // Ranges: every address in 10.0.0.0/24 is a proxy; 10.0.1.1 is not.
+        let ranges: Vec<IpNet> = ["10.0.0.0/24", "2001:db8::/32"].iter().filter_map(|p| proxy_range(p)).collect();
+        headers.insert("x-forwarded-for", HeaderValue::from_static("203.0.113.7, 10.0.0.77"));
+        assert_eq!(client_address(Some(ip("10.0.0.200")), &headers, &ranges), ip("203.0.113.7"), "in the range");
+        assert_eq!(client_address(Some(ip("10.0.1.1")), &headers, &ranges), ip("10.0.1.1"), "outside it");
+        assert_eq!(client_address(Some(ip("2001:db8::9")), &headers, &ranges), ip("203.0.113.7"), "IPv6 range");
+        assert!(proxy_range("10.0.0.0/33").is_none() && proxy_range("proxy.local").is_none());
         assert_eq!(block(ip("2001:db8:1:2:3:4:5:6")), ip("2001:db8:1:2::"));
         assert_eq!(block(ip("192.0.2.1")), ip("192.0.2.1"));
     }
