@@ -316,14 +316,10 @@ type Session = (Caller, Option<Verified>);
 /// replica (revocations made by this process are seen at once, expiry at its second).
 const WS_TOKEN_RECHECK: Duration = Duration::from_secs(30);
 
-/// Why a session's token no longer admits it, if it does not.
-async fn session_ended(app: &App, token: &Verified) -> Option<&'static str> {
-    match app.still_valid(token).await {
-        Ok(true) => None,
-        Ok(false) if token.expires_at + crate::auth::MAX_SKEW_SECS < chrono::Utc::now().timestamp() => {
-            Some("UNAUTHENTICATED: the token expired")
-        }
-        Ok(false) => Some("UNAUTHENTICATED: the token was revoked"),
+/// Why a session's token no longer admits it, if it does not: the close frame's reason.
+async fn session_ended(app: &App, token: &Verified) -> Option<String> {
+    match app.no_longer_valid(token).await {
+        Ok(why) => why.map(|why| format!("{REFUSED}{why}")),
         Err(e) => {
             // An unreadable revocation list does not end a session; the next check decides.
             tracing::warn!(error = %e, "could not check a WebSocket session's token");

@@ -225,13 +225,7 @@ impl TestNode {
 
     /// Sends a GraphQL request; returns the whole response body.
     pub async fn gql_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
-        let mut req =
-            self.client.post(format!("{}/graphql", self.url)).json(&json!({ "query": query, "variables": variables }));
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        let resp = req.send().await.expect("request sent");
-        resp.json::<Value>().await.expect("JSON response")
+        graphql(&self.client, &self.url, token, query, variables).await
     }
 
     /// Sends a GraphQL request with the write token.
@@ -395,4 +389,27 @@ pub fn signed_feed(
         ops.push((op, op_id));
     }
     ops
+}
+
+/// Sends a GraphQL request over HTTP to the node at `url` (for tasks that cannot borrow a
+/// [`TestNode`]); returns the whole response body.
+pub async fn graphql(client: &reqwest::Client, url: &str, token: Option<&str>, query: &str, variables: Value) -> Value {
+    let mut req = client.post(format!("{url}/graphql")).json(&json!({ "query": query, "variables": variables }));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let resp = req.send().await.expect("request sent");
+    resp.json::<Value>().await.expect("JSON response")
+}
+
+/// The `/.well-known/vf-node` document of a node holding `key`, for fake peers.
+pub fn node_info(key: &valueflows_federation::NodeKey) -> valueflows_federation::protocol::NodeInfo {
+    use base64::Engine;
+    valueflows_federation::protocol::NodeInfo {
+        did: key.did().to_string(),
+        public_key: base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key.public_key_bytes()),
+        protocols: vec!["vfsync/1".to_owned()],
+        name: None,
+        endpoints: valueflows_federation::protocol::Endpoints::standard(),
+    }
 }

@@ -82,13 +82,13 @@ impl App {
         Ok(row)
     }
 
-    /// Whether a token that once passed [`App::admit`] may still be used: not expired (with
-    /// the clock skew allowed) and not revoked since. Open WebSocket sessions ask this.
-    pub async fn still_valid(&self, verified: &Verified) -> Result<bool, AppError> {
+    /// Why a token that once passed [`App::admit`] may no longer be used (it expired, with
+    /// the clock skew allowed, or was revoked since), or None. Open WebSocket sessions ask.
+    pub async fn no_longer_valid(&self, verified: &Verified) -> Result<Option<&'static str>, AppError> {
         if verified.expires_at + MAX_SKEW_SECS < chrono::Utc::now().timestamp() {
-            return Ok(false);
+            return Ok(Some("the token expired"));
         }
-        Ok(!revocations::is_revoked(self.store().db(), &verified.id).await?)
+        Ok(revocations::is_revoked(self.store().db(), &verified.id).await?.then_some("the token was revoked"))
     }
 
     /// Reads the token keys again (the files of the data directory, or `auth.token_key`) and

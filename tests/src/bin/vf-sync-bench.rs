@@ -265,18 +265,9 @@ struct Hostile {
 async fn hostile_peer(h: std::sync::Arc<Hostile>) -> anyhow::Result<String> {
     use axum::extract::{Path, State};
     use axum::routing::{get, post};
-    use valueflows_federation::protocol::{Endpoints, FeedHead, NodeInfo, OPS_PATH};
+    use valueflows_federation::protocol::{FeedHead, OPS_PATH};
     type S = State<std::sync::Arc<Hostile>>;
-    let info = |State(h): S| async move {
-        use base64::Engine;
-        axum::Json(NodeInfo {
-            did: h.key.did().to_string(),
-            public_key: base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(h.key.public_key_bytes()),
-            protocols: vec!["vfsync/1".to_owned()],
-            name: None,
-            endpoints: Endpoints::standard(),
-        })
-    };
+    let info = |State(h): S| async move { axum::Json(vf_tests::node_info(&h.key)) };
     let heads = |State(h): S| async move {
         let feeds = vec![FeedHead { origin: h.origin.clone(), seq: 1_000_000, head: "a".repeat(64) }];
         axum::Json(json!({"feeds": feeds, "digest": null}))

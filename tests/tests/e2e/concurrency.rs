@@ -20,18 +20,10 @@ async fn concurrent_writes_are_all_kept(node: &TestNode) {
                 let c = reqwest::Client::new();
                 let mut ok = 0;
                 for _ in 0..per {
-                    let v: serde_json::Value = c
-                        .post(format!("{url}/graphql"))
-                        .bearer_auth(&token)
-                        .json(&json!({"query": "mutation($e: EconomicEventCreateParams!) { createEconomicEvent(event: $e) { economicEvent { id } } }",
-                            "variables": {"e": {"action": "raise", "provider": lab, "receiver": lab, "hasPointInTime": "2026-03-02T10:00:00Z",
-                                "resourceInventoriedAs": stock, "resourceQuantity": {"hasNumericalValue": "0.001", "hasUnit": kg}}}}))
-                        .send()
-                        .await
-                        .expect("sent")
-                        .json()
-                        .await
-                        .expect("json");
+                    let query = "mutation($e: EconomicEventCreateParams!) { createEconomicEvent(event: $e) { economicEvent { id } } }";
+                    let vars = json!({"e": {"action": "raise", "provider": lab, "receiver": lab, "hasPointInTime": "2026-03-02T10:00:00Z",
+                        "resourceInventoriedAs": stock, "resourceQuantity": {"hasNumericalValue": "0.001", "hasUnit": kg}}});
+                    let v = vf_tests::graphql(&c, &url, Some(&token), query, vars).await;
                     assert!(v.get("errors").is_none(), "{v:#}");
                     ok += 1;
                 }

@@ -13,7 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
-use valueflows_federation::protocol::{Endpoints, FeedHead, NodeInfo};
+use valueflows_federation::protocol::FeedHead;
 use valueflows_federation::{NodeKey, Op, OpId, OpLimits, peer_token};
 use valueflows_node::store::ops;
 use vf_tests::{Backend, TestNode};
@@ -66,15 +66,7 @@ async fn fake_peer(feeds: BTreeMap<String, Vec<String>>, misbehave: Misbehave) -
 }
 
 async fn fake_info(State(fake): State<Arc<Fake>>) -> Response {
-    use base64::Engine;
-    axum::Json(NodeInfo {
-        did: fake.key.did().to_string(),
-        public_key: base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(fake.key.public_key_bytes()),
-        protocols: vec!["vfsync/1".to_owned()],
-        name: None,
-        endpoints: Endpoints::standard(),
-    })
-    .into_response()
+    axum::Json(vf_tests::node_info(&fake.key)).into_response()
 }
 
 async fn fake_heads(State(fake): State<Arc<Fake>>) -> Response {

@@ -74,16 +74,7 @@ async fn replicas_share_one_feed_and_every_subscriber_sees_every_write() {
             tokio::spawn(async move {
                 let http = reqwest::Client::new();
                 for v in vars {
-                    let r: Value = http
-                        .post(format!("{url}/graphql"))
-                        .bearer_auth(&token)
-                        .json(&json!({"query": RAISE, "variables": v}))
-                        .send()
-                        .await
-                        .expect("sent")
-                        .json()
-                        .await
-                        .expect("json");
+                    let r = vf_tests::graphql(&http, &url, Some(&token), RAISE, v).await;
                     assert!(r.get("errors").is_none(), "{r:#}");
                 }
             })
