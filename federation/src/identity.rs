@@ -10,4 +10,4 @@ mod verify;
 pub use did::Did;
 pub use errors::{DidError, KeyError, SignatureError};
 pub use node_key::NodeKey;
-pub use verify::{SIGNATURE_LEN, verify_signature};
+pub use verify::{SIGNATURE_LEN, verify_signature, verify_signatures};

@@ -16,7 +16,7 @@ pub use crate::op_id::OpId;
 pub use error::OpError;
 pub use limits::OpLimits;
 pub use record::RecordRevision;
-pub use signed::{Op, PROOF_ALG, Proof};
+pub use signed::{Op, PROOF_ALG, Proof, SigningInput};
 pub use unsigned::UnsignedOp;
 
 /// The op format version this crate writes and accepts (the `v` field).

@@ -42,6 +42,18 @@ impl Proof {
     }
 }
 
+/// An op checked in all but its signature: the bytes its origin signed, the signature, and
+/// the op id those bytes hash to.
+#[derive(Clone, Debug)]
+pub struct SigningInput {
+    /// The unsigned op's canonical bytes.
+    pub bytes: Vec<u8>,
+    /// The proof's signature.
+    pub signature: [u8; SIGNATURE_LEN],
+    /// The op id: SHA-256 of `bytes`.
+    pub id: OpId,
+}
+
 /// A signed op: the unsigned content plus the origin's proof.
 ///
 /// On the wire it is one flat JSON object: the [`UnsignedOp`] members plus `proof`.
@@ -60,9 +72,18 @@ impl Op {
     }
 
     /// Verifies the op on its own: known version and structure, `Ed25519` proof, valid origin
-    /// DID, portable numbers, and a strictly valid signature by the origin over the recomputed
+    /// DID, portable numbers, and a valid signature (ZIP 215 rules) by the origin over the recomputed
     /// canonical bytes. Returns the op id. Feed continuity is [`crate::check_chain`]'s job.
     pub fn verify(&self) -> Result<OpId, OpError> {
+        let input = self.signing_input()?;
+        verify_signature(&self.unsigned.origin, &input.bytes, &input.signature)?;
+        Ok(input.id)
+    }
+
+    /// Checks everything [`Op::verify`] checks except the signature itself, and returns what
+    /// the signature must be checked over: for checking many ops of one origin at once
+    /// ([`crate::identity::verify_signatures`]).
+    pub fn signing_input(&self) -> Result<SigningInput, OpError> {
         self.unsigned.validate()?;
         if self.proof.alg != PROOF_ALG {
             return Err(OpError::UnsupportedAlgorithm(self.proof.alg.clone()));
@@ -70,8 +91,8 @@ impl Op {
         self.unsigned.origin.public_key()?;
         let bytes = self.unsigned.canonical_bytes()?;
         let signature = self.proof.signature_bytes()?;
-        verify_signature(&self.unsigned.origin, &bytes, &signature)?;
-        Ok(OpId::of_canonical_bytes(&bytes))
+        let id = OpId::of_canonical_bytes(&bytes);
+        Ok(SigningInput { bytes, signature, id })
     }
 
     /// RFC 8785 canonical JSON of the whole op, proof included.
