@@ -59,13 +59,87 @@ impl CanonicalError {
 ///
 /// This does not apply the number rules; call [`check_portable`] on JSON
 /// values first (the op types in this crate do that for you).
+///
+/// Values whose numbers are all integers, which is every value [`check_portable`] passes,
+/// are written by [`write_portable`]; anything else (a float) goes through `serde_jcs`, which
+/// renders numbers as ECMAScript does.
 pub fn to_canonical_bytes<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, CanonicalError> {
-    serde_jcs::to_vec(value).map_err(|e| CanonicalError::Serialize(e.to_string()))
+    let value = serde_json::to_value(value).map_err(|e| CanonicalError::Serialize(e.to_string()))?;
+    let mut out = Vec::with_capacity(512);
+    if write_portable(&mut out, &value) {
+        return Ok(out);
+    }
+    serde_jcs::to_vec(&value).map_err(|e| CanonicalError::Serialize(e.to_string()))
 }
 
 /// Serializes `value` as an RFC 8785 canonical JSON string (see [`to_canonical_bytes`]).
 pub fn to_canonical_string<T: Serialize + ?Sized>(value: &T) -> Result<String, CanonicalError> {
-    serde_jcs::to_string(value).map_err(|e| CanonicalError::Serialize(e.to_string()))
+    let bytes = to_canonical_bytes(value)?;
+    String::from_utf8(bytes).map_err(|e| CanonicalError::Serialize(e.to_string()))
+}
+
+/// Writes `value` as RFC 8785 canonical JSON to `out`; false, with `out` left partly
+/// written, when it holds a number that is not an integer.
+///
+/// With integers only, the RFC's rules come down to: no whitespace; integers in plain
+/// decimal; strings escaped as `JSON.stringify` escapes them (only `"`, `\` and the
+/// controls, with `\b \t \n \f \r` and otherwise lower-case `\u00xx`), which is what
+/// `serde_json` writes; and object members sorted by their names' UTF-16 code units.
+fn write_portable(out: &mut Vec<u8>, value: &Value) -> bool {
+    match value {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => out.extend_from_slice(i.to_string().as_bytes()),
+            (None, Some(u)) => out.extend_from_slice(u.to_string().as_bytes()),
+            (None, None) => return false,
+        },
+        Value::String(s) => write_string(out, s),
+        Value::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                if !write_portable(out, item) {
+                    return false;
+                }
+            }
+            out.push(b']');
+        }
+        Value::Object(members) => {
+            let mut sorted: Vec<(&String, &Value)> = members.iter().collect();
+            sorted.sort_unstable_by(|a, b| utf16_order(a.0, b.0));
+            out.push(b'{');
+            for (i, (key, item)) in sorted.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_string(out, key);
+                out.push(b':');
+                if !write_portable(out, item) {
+                    return false;
+                }
+            }
+            out.push(b'}');
+        }
+    }
+    true
+}
+
+fn write_string(out: &mut Vec<u8>, s: &str) {
+    // Writing a string into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
+/// Orders member names by their UTF-16 code units, as RFC 8785 sorts them. That is the
+/// order of their bytes, except that characters above U+FFFF (surrogate pairs in UTF-16)
+/// sort before U+E000 to U+FFFF.
+fn utf16_order(a: &str, b: &str) -> std::cmp::Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        return a.cmp(b);
+    }
+    a.encode_utf16().cmp(b.encode_utf16())
 }
 
 /// Checks a whole JSON document: no floats, only safe integers, nesting ≤ [`MAX_NESTING`].
@@ -169,6 +243,54 @@ mod tests {
             to_canonical_string(&value).expect("canonical"),
             r#"{"a":[true,null,"x"],"b":1,"c":{"y":-3,"z":0}}"#
         );
+    }
+
+    /// The RFC's own example of member order (section 3.2.3): by UTF-16 code units, so
+    /// the emoji (a surrogate pair) sorts before U+FB33 although its code point is higher.
+    #[test]
+    fn members_sort_by_utf16_code_units() {
+        let value: Value = serde_json::from_str(
+            r#"{"\u20ac": "Euro Sign", "\r": "Carriage Return", "\ufb33": "Hebrew Letter Dalet With Dagesh",
+                "1": "One", "\ud83d\ude00": "Emoji: Grinning Face", "\u0080": "Control", "\u00f6": "Latin Small Letter O With Diaeresis"}"#,
+        )
+        .expect("json");
+        let expected = concat!(
+            "{\"\\r\":\"Carriage Return\",\"1\":\"One\",\"\u{80}\":\"Control\",",
+            "\"\u{f6}\":\"Latin Small Letter O With Diaeresis\",\"\u{20ac}\":\"Euro Sign\",",
+            "\"\u{1f600}\":\"Emoji: Grinning Face\",\"\u{fb33}\":\"Hebrew Letter Dalet With Dagesh\"}"
+        );
+        assert_eq!(to_canonical_string(&value).expect("canonical"), expected);
+    }
+
+    /// Random documents of integers, strings (any characters, in names too) and nesting
+    /// come out byte for byte as `serde_jcs` writes them.
+    #[test]
+    fn agrees_with_serde_jcs_on_random_documents() {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            (-(MAX_SAFE_INTEGER as i64)..=MAX_SAFE_INTEGER as i64).prop_map(|i| json!(i)),
+            any::<String>().prop_map(Value::String),
+        ];
+        let doc = leaf.prop_recursive(4, 64, 8, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+                prop::collection::btree_map(any::<String>(), inner, 0..8)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        });
+        proptest!(ProptestConfig::with_cases(512), |(value in doc)| {
+            let ours = to_canonical_bytes(&value).expect("canonical");
+            let reference = serde_jcs::to_vec(&value).expect("serde_jcs");
+            prop_assert_eq!(ours, reference);
+        });
+    }
+
+    #[test]
+    fn a_float_is_written_as_ecmascript_writes_it() {
+        let value = json!({"b": 2.5, "a": 1e21});
+        assert_eq!(to_canonical_string(&value).expect("canonical"), r#"{"a":1e+21,"b":2.5}"#);
     }
 
     #[test]
