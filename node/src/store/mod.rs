@@ -8,6 +8,7 @@ pub mod ops;
 pub mod records;
 pub mod revocations;
 pub mod shared;
+pub mod wal;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,6 +27,8 @@ pub struct Store {
     db: DatabaseConnection,
     /// The start-up lock, held from migration until the node is founded (PostgreSQL).
     init: Arc<Mutex<Option<shared::InitLock>>>,
+    /// The task checkpointing the write-ahead log (a SQLite file).
+    _checkpoints: Option<Arc<wal::Checkpoints>>,
 }
 
 impl Store {
@@ -33,8 +36,9 @@ impl Store {
     pub async fn open(url: &str, sync: SqliteSync, max_connections: u32) -> Result<Store, DbErr> {
         let mut opts = ConnectOptions::new(url.to_owned());
         opts.sqlx_logging(false).connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(30));
-        if url.starts_with("sqlite:") {
-            let memory = url.contains(":memory:") || url.contains("mode=memory");
+        let sqlite = url.starts_with("sqlite:");
+        let memory = url.contains(":memory:") || url.contains("mode=memory");
+        if sqlite {
             // An in-memory database lives in one connection; a file takes readers in
             // parallel with the single writer (WAL).
             opts.max_connections(if memory { 1 } else { max_connections }).min_connections(1);
@@ -51,6 +55,8 @@ impl Store {
                     .pragma("cache_size", "-32768")
                     .pragma("mmap_size", "268435456")
                     .pragma("temp_store", "memory")
+                    // Checkpoints run apart from the writer's commits (`wal`).
+                    .pragma("wal_autocheckpoint", if memory { "1000" } else { "0" })
             });
         } else {
             opts.max_connections(max_connections);
@@ -61,10 +67,11 @@ impl Store {
             // nothing pending. The lock is held until the node is founded ([`Store::founded`]).
             let lock = shared::InitLock::acquire(url).await?;
             migration::Migrator::up(lock.conn(), None).await?;
-            return Ok(Store { db, init: Arc::new(Mutex::new(Some(lock))) });
+            return Ok(Store { db, init: Arc::new(Mutex::new(Some(lock))), _checkpoints: None });
         }
         migration::Migrator::up(&db, None).await?;
-        Ok(Store { db, init: Arc::default() })
+        let checkpoints = (sqlite && !memory).then(|| Arc::new(wal::spawn(db.clone())));
+        Ok(Store { db, init: Arc::default(), _checkpoints: checkpoints })
     }
 
     /// Start-up is over (migrated, the node's own agent known): other replicas waiting to
