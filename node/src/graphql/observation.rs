@@ -1436,6 +1436,10 @@ pub enum ResourceAnomalyKind {
     NegativeOnhand,
     /// The accounting quantity is below zero.
     NegativeAccounting,
+    /// A quantity is below zero after two or more transfers out of the resource: more was
+    /// given away than was held, as when one unit resource is transferred to two agents.
+    /// Listed beside the negative quantity it explains.
+    DoubleTransfer,
     /// Some events count a quantity in another unit than its first event did; they are left
     /// out of it.
     UnitMismatch,
@@ -1472,6 +1476,7 @@ impl ResourceAnomaly {
         match self.0 {
             vf::Anomaly::NegativeOnhand { .. } => ResourceAnomalyKind::NegativeOnhand,
             vf::Anomaly::NegativeAccounting { .. } => ResourceAnomalyKind::NegativeAccounting,
+            vf::Anomaly::DoubleTransfer { .. } => ResourceAnomalyKind::DoubleTransfer,
             vf::Anomaly::UnitMismatch { .. } => ResourceAnomalyKind::UnitMismatch,
             vf::Anomaly::Overflow { .. } => ResourceAnomalyKind::Overflow,
         }
@@ -1482,16 +1487,20 @@ impl ResourceAnomaly {
         match self.0 {
             vf::Anomaly::NegativeOnhand { .. } => ResourceQuantityKind::Onhand,
             vf::Anomaly::NegativeAccounting { .. } => ResourceQuantityKind::Accounting,
-            vf::Anomaly::UnitMismatch { quantity, .. } | vf::Anomaly::Overflow { quantity, .. } => quantity.into(),
+            vf::Anomaly::DoubleTransfer { quantity, .. }
+            | vf::Anomaly::UnitMismatch { quantity, .. }
+            | vf::Anomaly::Overflow { quantity, .. } => quantity.into(),
         }
     }
 
     /// The event concerned: for a negative quantity the latest event that changed it, for a
-    /// unit mismatch the earliest event in the other unit, for an overflow the event left out.
+    /// double transfer the latest transfer out, for a unit mismatch the earliest event in the
+    /// other unit, for an overflow the event left out.
     async fn event(&self, ctx: &Context<'_>) -> GqlResult<Option<EconomicEvent>> {
         let id = match &self.0 {
             vf::Anomaly::NegativeOnhand { event }
             | vf::Anomaly::NegativeAccounting { event }
+            | vf::Anomaly::DoubleTransfer { event, .. }
             | vf::Anomaly::UnitMismatch { event, .. }
             | vf::Anomaly::Overflow { event, .. } => event.uuid(),
         };

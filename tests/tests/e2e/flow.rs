@@ -365,3 +365,43 @@ async fn anomalies_are_flagged_not_refused(node: &TestNode) {
 }
 
 crate::on_both!(anomalies_are_flagged_not_refused);
+
+/// One serial-numbered pump given to two agents: both transfers stand (events are facts),
+/// and the pump's state says what happened.
+async fn a_pump_transferred_twice_is_a_double_transfer(node: &TestNode) {
+    let shop = shop(node).await;
+    let raised = run(node, "RecordEvent", json!({
+        "event": {"action": "raise", "provider": shop.lab, "receiver": shop.lab, "hasPointInTime": "2026-03-02T09:00:00Z",
+                  "resourceQuantity": {"hasNumericalValue": "1", "hasUnit": shop.each}, "resourceConformsTo": shop.pump},
+        "newResource": {"name": "Pump", "trackingIdentifier": "PUMP-0017"}
+    }))
+    .await;
+    let pump = s(&raised["createEconomicEvent"]["economicResource"]["id"]);
+    let record = "mutation($e: EconomicEventCreateParams!) { createEconomicEvent(event: $e) { economicEvent { id } } }";
+    let give = |to: &str, at: &str| {
+        json!({"e": {"action": "transfer", "provider": shop.lab, "receiver": to, "resourceInventoriedAs": pump,
+            "hasPointInTime": at, "resourceQuantity": {"hasNumericalValue": "1", "hasUnit": shop.each}}})
+    };
+    let query = "query($id: ID!) { economicResource(id: $id) { onhandQuantity { hasNumericalValue }
+        anomalies { kind quantity event { id } } } }";
+    node.ok(record, give(&shop.coop, "2026-03-03T09:00:00Z")).await;
+    let once = node.ok(query, json!({"id": pump})).await;
+    assert_eq!(once["economicResource"]["anomalies"], json!([]), "one transfer of what is held: {once:#}");
+
+    let again = node.ok(record, give(&shop.amina, "2026-03-04T09:00:00Z")).await;
+    let again = s(&again["createEconomicEvent"]["economicEvent"]["id"]);
+    let r = node.ok(query, json!({"id": pump})).await;
+    assert_eq!(r["economicResource"]["onhandQuantity"]["hasNumericalValue"], json!("-1"), "{r:#}");
+    assert_eq!(
+        r["economicResource"]["anomalies"],
+        json!([
+            {"kind": "NEGATIVE_ONHAND", "quantity": "ONHAND", "event": {"id": again}},
+            {"kind": "NEGATIVE_ACCOUNTING", "quantity": "ACCOUNTING", "event": {"id": again}},
+            {"kind": "DOUBLE_TRANSFER", "quantity": "ACCOUNTING", "event": {"id": again}},
+            {"kind": "DOUBLE_TRANSFER", "quantity": "ONHAND", "event": {"id": again}},
+        ]),
+        "{r:#}"
+    );
+}
+
+crate::on_both!(a_pump_transferred_twice_is_a_double_transfer);

@@ -31,6 +31,16 @@ pub enum Anomaly {
         /// The latest event that changed the quantity.
         event: EventId,
     },
+    /// The quantity is below zero after two or more transfers out of the resource: more
+    /// was given away than was held, as when one unit resource (a serial-numbered pump) is
+    /// transferred to two agents. Flagged beside the negative quantity it explains;
+    /// `event` is the latest of the transfers (canonical order).
+    DoubleTransfer {
+        /// Which quantity.
+        quantity: QuantityKind,
+        /// The latest transfer out.
+        event: EventId,
+    },
     /// Some events count the quantity in another unit than the first event did;
     /// they are left out of the quantity. `event` is the earliest of them.
     UnitMismatch {

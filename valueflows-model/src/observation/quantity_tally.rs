@@ -36,6 +36,16 @@ pub struct QuantityTally {
     /// Events whose quantity could not be added without overflowing, sorted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub overflows: Vec<EventId>,
+    /// How many events transferred this quantity out of the resource to another agent.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub transfers_out: u64,
+    /// The latest of them (canonical order).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_transfer_out: Option<EventOrder>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl QuantityTally {
@@ -61,6 +71,12 @@ impl QuantityTally {
                 }
             }
         }
+    }
+
+    /// Counts the event at `order` as a transfer of this quantity out of the resource.
+    pub fn transferred_out(&mut self, order: EventOrder) {
+        self.transfers_out = self.transfers_out.saturating_add(1);
+        self.last_transfer_out = self.last_transfer_out.max(Some(order));
     }
 
     /// The tally in the quantity's unit: the one holding the earliest event.

@@ -35,7 +35,8 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::action::{
-    AccountableEffect, ContainedEffect, CreateResource, LocationEffect, QuantityEffect, StageEffect, StateEffect,
+    AccountableEffect, Action, ContainedEffect, CreateResource, LocationEffect, QuantityEffect, StageEffect,
+    StateEffect,
 };
 use crate::ids::{AgentId, EventId, ProcessId, ProcessSpecificationId, ResourceId, SpatialThingId};
 use crate::measurement::Measure;
@@ -157,6 +158,20 @@ impl ResourceState {
         if let Some(quantity) = event.resource_quantity {
             apply_quantity(&mut self.accounting, effects.accounting_effect, quantity, order, from, to);
             apply_quantity(&mut self.onhand, effects.onhand_effect, quantity, order, from, to);
+            if from && quantity.has_numerical_value.is_sign_positive() && !quantity.has_numerical_value.is_zero() {
+                let (rights, custody) = match event.action {
+                    Action::Transfer => (true, true),
+                    Action::TransferAllRights => (true, false),
+                    Action::TransferCustody => (false, true),
+                    _ => (false, false),
+                };
+                if rights {
+                    self.accounting.transferred_out(order);
+                }
+                if custody {
+                    self.onhand.transferred_out(order);
+                }
+            }
         }
         let located = match effects.location_effect {
             LocationEffect::Update => from,
@@ -218,6 +233,9 @@ impl ResourceState {
                     QuantityKind::Accounting => Anomaly::NegativeAccounting { event },
                     QuantityKind::Onhand => Anomaly::NegativeOnhand { event },
                 });
+                if let Some(last) = tally.last_transfer_out.filter(|_| tally.transfers_out >= 2) {
+                    anomalies.push(Anomaly::DoubleTransfer { quantity: kind, event: last.id });
+                }
             }
             let expected = tally.primary().and_then(|t| t.unit);
             for other in tally.mismatched() {

@@ -13,6 +13,7 @@ use crate::time::Timestamp;
 
 const A: u128 = 1;
 const B: u128 = 2;
+const C: u128 = 3;
 
 fn id<T: From<Uuid>>(n: u128) -> T {
     T::from(Uuid::from_u128(n))
@@ -261,6 +262,62 @@ fn negative_onhand_is_flagged_with_the_latest_event_not_rejected() {
     assert_eq!(
         state.anomalies,
         vec![Anomaly::NegativeOnhand { event: id(2) }, Anomaly::NegativeAccounting { event: id(2) }]
+    );
+}
+
+#[test]
+fn a_unit_resource_transferred_twice_is_flagged_as_a_double_transfer() {
+    let events = [
+        ev(1, Action::Raise, 1, Some(A), None, "1"),
+        ev(2, Action::Transfer, 2, Some(A), Some(B), "1"),
+        ev(3, Action::Transfer, 3, Some(A), Some(C), "1"),
+    ];
+    let expected = vec![
+        Anomaly::NegativeOnhand { event: id(3) },
+        Anomaly::NegativeAccounting { event: id(3) },
+        Anomaly::DoubleTransfer { quantity: QuantityKind::Accounting, event: id(3) },
+        Anomaly::DoubleTransfer { quantity: QuantityKind::Onhand, event: id(3) },
+    ];
+    assert_eq!(state_of(A, &events).anomalies, expected);
+    let mut reversed = events.clone();
+    reversed.reverse();
+    assert_eq!(state_of(A, &reversed).anomalies, expected, "the same whatever the order");
+    // The receivers are fine: each holds one.
+    assert!(state_of(B, &events).anomalies.is_empty());
+    assert!(state_of(C, &events).anomalies.is_empty());
+}
+
+#[test]
+fn only_transfers_that_overdraw_make_a_double_transfer() {
+    // Two transfers of what was held: no anomaly at all.
+    let held = [
+        ev(1, Action::Raise, 1, Some(A), None, "2"),
+        ev(2, Action::Transfer, 2, Some(A), Some(B), "1"),
+        ev(3, Action::Transfer, 3, Some(A), Some(C), "1"),
+    ];
+    assert!(state_of(A, &held).anomalies.is_empty());
+    // One transfer and a consumption overdraw it: negative, but not a double transfer.
+    let consumed = [
+        ev(1, Action::Raise, 1, Some(A), None, "1"),
+        ev(2, Action::Transfer, 2, Some(A), Some(B), "1"),
+        ev(3, Action::Consume, 3, Some(A), None, "1"),
+    ];
+    assert_eq!(
+        state_of(A, &consumed).anomalies,
+        vec![Anomaly::NegativeOnhand { event: id(3) }, Anomaly::NegativeAccounting { event: id(3) }]
+    );
+    // Custody given twice: only the on-hand quantity, which custody moves.
+    let custody = [
+        ev(1, Action::Raise, 1, Some(A), None, "1"),
+        ev(2, Action::TransferCustody, 2, Some(A), Some(B), "1"),
+        ev(3, Action::TransferCustody, 3, Some(A), Some(C), "1"),
+    ];
+    assert_eq!(
+        state_of(A, &custody).anomalies,
+        vec![
+            Anomaly::NegativeOnhand { event: id(3) },
+            Anomaly::DoubleTransfer { quantity: QuantityKind::Onhand, event: id(3) },
+        ]
     );
 }
 
