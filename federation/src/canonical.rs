@@ -61,7 +61,7 @@ impl CanonicalError {
 /// values first (the op types in this crate do that for you).
 ///
 /// Values whose numbers are all integers, which is every value [`check_portable`] passes,
-/// are written by [`write_portable`]; anything else (a float) goes through `serde_jcs`, which
+/// are written directly (`write_portable`); anything else (a float) goes through `serde_jcs`, which
 /// renders numbers as ECMAScript does.
 pub fn to_canonical_bytes<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, CanonicalError> {
     let value = serde_json::to_value(value).map_err(|e| CanonicalError::Serialize(e.to_string()))?;
