@@ -21,7 +21,8 @@ pub type HeldOp = (Op, OpId, String);
 pub struct Pending {
     max_ops: usize,
     max_bytes: usize,
-    feeds: BTreeMap<String, BTreeMap<u64, HeldOp>>,
+    /// Per origin, per seq: the op and the peer it came from.
+    feeds: BTreeMap<String, BTreeMap<u64, (HeldOp, String)>>,
     ops: usize,
     bytes: usize,
 }
@@ -31,9 +32,10 @@ pub struct Pending {
 pub struct Ready {
     /// Ops that continue the head, in seq order, each continuing the one before.
     pub ops: Vec<HeldOp>,
-    /// Held ops at or below the head: each is either the op already stored at its seq or,
-    /// when its id differs, evidence that the origin signed two ops at one seq.
-    pub stale: Vec<HeldOp>,
+    /// Held ops at or below the head, each with the peer it came from: each is either the op
+    /// already stored at its seq or, when its id differs, evidence that the origin signed two
+    /// ops at one seq (which that peer supplied).
+    pub stale: Vec<(HeldOp, String)>,
     /// Held ops that were dropped because they do not continue the chain (a `prev` that is
     /// not the op before them).
     pub broken: usize,
@@ -65,10 +67,10 @@ impl Pending {
         self.feeds.get(origin).map_or(0, BTreeMap::len)
     }
 
-    /// Holds verified ops of `origin` (an op at a seq already held replaces nothing: the
-    /// first one stays). Returns how many of `ops` are held once the bounds are kept; an op
-    /// larger than the whole area is never held.
-    pub fn hold(&mut self, origin: &str, ops: impl IntoIterator<Item = HeldOp>) -> usize {
+    /// Holds verified ops of `origin` that came from the peer at `source` (an op at a seq
+    /// already held replaces nothing: the first one stays). Returns how many of `ops` are
+    /// held once the bounds are kept; an op larger than the whole area is never held.
+    pub fn hold(&mut self, origin: &str, source: &str, ops: impl IntoIterator<Item = HeldOp>) -> usize {
         let mut added = Vec::new();
         for op in ops {
             let size = op.2.len();
@@ -80,7 +82,7 @@ impl Pending {
             if feed.contains_key(&seq) {
                 continue;
             }
-            feed.insert(seq, op);
+            feed.insert(seq, (op, source.to_owned()));
             self.ops += 1;
             self.bytes += size;
             added.push(seq);
@@ -97,7 +99,7 @@ impl Pending {
                 break;
             };
             let Some(feed) = self.feeds.get_mut(&origin) else { break };
-            if let Some((_, op)) = feed.pop_last() {
+            if let Some((_, (op, _))) = feed.pop_last() {
                 self.ops -= 1;
                 self.bytes -= op.2.len();
             }
@@ -116,28 +118,28 @@ impl Pending {
         let Some(feed) = self.feeds.get_mut(origin) else { return ready };
         let head_seq = head.map_or(0, |(s, _)| s);
         let above = feed.split_off(&(head_seq + 1));
-        for (_, op) in std::mem::replace(feed, above) {
+        for (_, (op, source)) in std::mem::replace(feed, above) {
             self.ops -= 1;
             self.bytes -= op.2.len();
-            ready.stale.push(op);
+            ready.stale.push((op, source));
         }
         let mut last = head.map(|(s, id)| (s, id.clone()));
         while let Some(entry) = feed.first_entry() {
-            let (op, id, _) = entry.get();
+            let ((op, id, _), _) = entry.get();
             let continues = check_chain(last.as_ref().map(|(s, id)| (*s, id)), op, id).is_ok();
             let next_seq = last.as_ref().map_or(0, |(s, _)| *s) + 1;
             if !continues && *entry.key() != next_seq {
                 // A gap still: wait for the ops before it.
                 break;
             }
-            let op = entry.remove();
+            let (op, _) = entry.remove();
             self.ops -= 1;
             self.bytes -= op.2.len();
             if !continues {
                 // At the next seq but not chained to the head: it and whatever chains from
                 // it belong to another branch of the feed.
                 ready.broken += 1 + feed.len();
-                for (_, rest) in std::mem::take(feed) {
+                for (_, (rest, _)) in std::mem::take(feed) {
                     self.ops -= 1;
                     self.bytes -= rest.2.len();
                 }
@@ -169,7 +171,7 @@ mod tests {
         let origin = key.did().to_string();
         let feed = held(&signed_chain(&key, 8));
         let mut pending = Pending::new(100, 1 << 20);
-        assert_eq!(pending.hold(&origin, feed[4..].iter().cloned()), 4);
+        assert_eq!(pending.hold(&origin, "https://peer.example", feed[4..].iter().cloned()), 4);
         assert_eq!(pending.len_of(&origin), 4);
 
         // Stored up to 3: op 4 is still missing, nothing is ready.
@@ -191,9 +193,10 @@ mod tests {
         let origin = key.did().to_string();
         let feed = held(&signed_chain(&key, 6));
         let mut pending = Pending::new(100, 1 << 20);
-        pending.hold(&origin, feed[2..].iter().cloned());
+        pending.hold(&origin, "https://peer.example", feed[2..].iter().cloned());
         let ready = pending.take_ready(&origin, Some((4, &feed[3].1)));
-        let stale: Vec<u64> = ready.stale.iter().map(|(op, _, _)| op.unsigned.seq).collect();
+        let stale: Vec<u64> = ready.stale.iter().map(|((op, _, _), _)| op.unsigned.seq).collect();
+        assert!(ready.stale.iter().all(|(_, source)| source == "https://peer.example"), "each with its peer");
         assert_eq!(stale, [3, 4]);
         assert_eq!(ready.ops.len(), 2);
         assert!(pending.is_empty());
@@ -207,7 +210,7 @@ mod tests {
         // The same origin also signed another op 2, and ops 3 and 4 after that one.
         let other = held(&crate::op::test_support::signed_branch(&key, &signed_chain(&key, 1), 4, "other"));
         let mut pending = Pending::new(100, 1 << 20);
-        pending.hold(&origin, other[2..].iter().cloned());
+        pending.hold(&origin, "https://peer.example", other[2..].iter().cloned());
         let ready = pending.take_ready(&origin, Some((2, &honest[1].1)));
         assert!(ready.ops.is_empty());
         assert_eq!(ready.broken, 2);
@@ -220,7 +223,7 @@ mod tests {
         let origin = key.did().to_string();
         let feed = held(&signed_chain(&key, 30));
         let mut pending = Pending::new(10, 1 << 20);
-        assert_eq!(pending.hold(&origin, feed[5..].iter().cloned()), 10);
+        assert_eq!(pending.hold(&origin, "https://peer.example", feed[5..].iter().cloned()), 10);
         assert_eq!(pending.len(), 10);
         // The nearest ten are kept: 6..=15.
         let ready = pending.take_ready(&origin, Some((5, &feed[4].1)));
@@ -230,7 +233,7 @@ mod tests {
         // By bytes: room for about three ops.
         let size = feed[0].2.len();
         let mut pending = Pending::new(100, size * 3 + size / 2);
-        pending.hold(&origin, feed[10..20].iter().cloned());
+        pending.hold(&origin, "https://peer.example", feed[10..20].iter().cloned());
         assert_eq!(pending.len(), 3);
         assert!(pending.bytes() <= size * 3 + size / 2);
 
@@ -239,8 +242,8 @@ mod tests {
         let origin2 = key2.did().to_string();
         let feed2 = held(&signed_chain(&key2, 5));
         let mut pending = Pending::new(6, 1 << 20);
-        pending.hold(&origin, feed[1..6].iter().cloned());
-        pending.hold(&origin2, feed2[1..3].iter().cloned());
+        pending.hold(&origin, "https://peer.example", feed[1..6].iter().cloned());
+        pending.hold(&origin2, "https://peer.example", feed2[1..3].iter().cloned());
         assert_eq!(pending.len(), 6);
         assert_eq!(pending.len_of(&origin2), 2);
         assert_eq!(pending.len_of(&origin), 4);

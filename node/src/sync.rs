@@ -832,7 +832,7 @@ async fn round(inner: &Inner, peer: &Peer) -> Result<Round, SyncError> {
             }
         }
         // Ops held past a gap may continue the feed as stored now (another peer filled it).
-        pulled += drain_pending(inner, &remote, &origin).await?;
+        pulled += drain_pending(inner, &origin).await?;
         loop {
             let from = cursor(inner, &origin).await?;
             if feed.seq <= from.seq {
@@ -892,10 +892,10 @@ async fn pull_feed(
             }
             if !checked.past_gap.is_empty() {
                 let offered = checked.past_gap.len();
-                let held = lock(&inner.pending).hold(origin.as_str(), checked.past_gap);
+                let held = lock(&inner.pending).hold(origin.as_str(), &peer.url, checked.past_gap);
                 tracing::info!(peer = %peer.url, %origin, offered, held, "ops past a gap held until it is filled");
             }
-            let drained = if n > 0 { drain_pending(inner, remote, origin).await? } else { 0 };
+            let drained = if n > 0 { drain_pending(inner, origin).await? } else { 0 };
             pulled += drained;
             {
                 let mut h = lock(&peer.health);
@@ -937,8 +937,9 @@ async fn pull_feed(
 }
 
 /// Applies the ops of the pending area that now continue `origin`'s stored feed; returns
-/// how many. A held op the feed has passed with another op at its seq is fork evidence.
-async fn drain_pending(inner: &Inner, remote: &Remote<'_>, origin: &Did) -> Result<u64, SyncError> {
+/// how many. A held op the feed has passed with another op at its seq is fork evidence,
+/// recorded as supplied by the peer that sent that op.
+async fn drain_pending(inner: &Inner, origin: &Did) -> Result<u64, SyncError> {
     if lock(&inner.pending).len_of(origin.as_str()) == 0 {
         return Ok(0);
     }
@@ -948,13 +949,13 @@ async fn drain_pending(inner: &Inner, remote: &Remote<'_>, origin: &Did) -> Resu
         lock(&inner.pending).take_ready(origin.as_str(), at)
     };
     let db = inner.app.store().db();
-    for (op, id, json) in &ready.stale {
+    for ((op, id, json), source) in &ready.stale {
         let seq = i64::try_from(op.unsigned.seq).unwrap_or(i64::MAX);
         let Some(stored) = ops::at(db, origin.as_str(), seq).await? else { continue };
         if stored.op_id != id.as_str() {
             let fork = Fork::check(origin.as_str(), op.unsigned.seq, &[json, &stored.body], &OpLimits::default())
                 .map_err(|e| SyncError::Feed { origin: origin.to_string(), message: e.to_string() })?;
-            remote.found_fork(&fork).await?;
+            found_fork(inner, &fork, source).await?;
             return Ok(0);
         }
     }
@@ -1105,17 +1106,22 @@ impl Remote<'_> {
         self.found_fork(&fork).await
     }
 
-    /// Stores a checked fork (once per origin) and says so.
+    /// Stores a checked fork this peer supplied.
     async fn found_fork(&self, fork: &Fork) -> Result<(), SyncError> {
-        let now = chrono::Utc::now().to_rfc3339();
-        if forks::record(self.inner.app.store().db(), fork, self.url, &now).await? {
-            tracing::error!(
-                origin = %fork.origin, seq = fork.seq, op_a = %fork.ops[0].1, op_b = %fork.ops[1].1, source = %self.url,
-                "forked feed: its origin signed two ops at one seq; the feed is frozen here"
-            );
-        }
-        Ok(())
+        found_fork(self.inner, fork, self.url).await
     }
+}
+
+/// Stores a checked fork (once per origin), supplied by the peer at `source`, and says so.
+async fn found_fork(inner: &Inner, fork: &Fork, source: &str) -> Result<(), SyncError> {
+    let now = chrono::Utc::now().to_rfc3339();
+    if forks::record(inner.app.store().db(), fork, source, &now).await? {
+        tracing::error!(
+            origin = %fork.origin, seq = fork.seq, op_a = %fork.ops[0].1, op_b = %fork.ops[1].1, %source,
+            "forked feed: its origin signed two ops at one seq; the feed is frozen here"
+        );
+    }
+    Ok(())
 }
 
 /// The stored head of `origin`'s feed.

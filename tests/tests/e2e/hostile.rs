@@ -293,6 +293,42 @@ async fn ops_past_a_gap_wait_until_another_peer_fills_it() {
     node.stop().await;
 }
 
+/// An op of another branch held past a gap is fork evidence once the feed reaches its seq:
+/// the fork is recorded as supplied by the peer that sent that op, not by the peer whose
+/// page revealed it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fork_among_held_ops_names_the_peer_that_sent_them() {
+    let x = NodeKey::generate();
+    let origin = x.did().to_string();
+    let truth = feed(&x, 5, "true");
+    let branch = extend(&x, truth[..4].to_vec(), 6, "branch");
+    // The branching peer sends ops 1 to 3, then its own ops 5 and 6: op 4 is missing.
+    let mut gapped = wire(&branch);
+    gapped.remove(3);
+    let (branch_url, _) = fake_peer(BTreeMap::from([(origin.clone(), gapped)]), Misbehave::default()).await;
+    let node = spawn(&[&branch_url], std::slice::from_ref(&origin)).await;
+    eventually("the branch's ops past the gap are held", async || node.node.sync().pending().0 == 2).await;
+
+    // A peer with the true ops 1 to 5 fills the gap; the held op 5 differs from the true one.
+    let (true_url, _) = fake_peer(BTreeMap::from([(origin.clone(), wire(&truth))]), Misbehave::default()).await;
+    let admin = node.admin_token();
+    let add = "mutation($u: String!) { addFederationPeer(url: $u) { url } }";
+    let added = node.gql_as(Some(&admin), add, json!({"u": true_url})).await;
+    assert!(added.get("errors").is_none(), "{added}");
+    let forks = async || {
+        let fed = node.ok(FEDERATION, json!({})).await;
+        fed["federation"]["forks"].as_array().cloned().unwrap_or_default()
+    };
+    eventually("the fork is found", async || !forks().await.is_empty()).await;
+    let found = forks().await;
+    let mut ids = vec![truth[4].1.to_string(), branch[4].1.to_string()];
+    ids.sort();
+    assert_eq!(found[0]["seq"], 5);
+    assert_eq!(found[0]["opIds"], json!(ids));
+    assert_eq!(found[0]["source"], branch_url.as_str(), "the peer that sent the other op");
+    node.stop().await;
+}
+
 /// An origin that signs two branches of its feed: the node that meets both keeps both ops
 /// as evidence, freezes the feed, and passes the proof on; a node that only ever saw one
 /// branch reports the same fork, and other feeds keep flowing.
