@@ -3,13 +3,13 @@
 //! who may read sees the feeds, follows and forks (read-only); peers and every change need
 //! the `admin` scope.
 
-use async_graphql::{Context, Object, SimpleObject};
+use async_graphql::{Context, ID, Object, SimpleObject};
 
 use super::error::GqlResult;
 use super::{caller, require_read};
 use crate::auth::Scope;
 use crate::error::AppError;
-use crate::store::{entity::feed_fork, forks, ops};
+use crate::store::{entity::feed_fork, entity::record, forks, ops, records};
 use crate::sync::{PeerHealth, Sync};
 
 fn sync<'a>(ctx: &Context<'a>) -> Result<&'a Sync, AppError> {
@@ -132,8 +132,70 @@ impl FederationPeer {
     }
 }
 
+/// A live record naming a retracted one: the target's home node retracted it after another
+/// node's record named it. Flagged, not repaired: both records are facts of their origins.
+pub struct RetractedReference {
+    record: record::Model,
+    field: String,
+    target: record::Model,
+}
+
+#[Object]
+impl RetractedReference {
+    /// The record that names the retracted one.
+    async fn record_id(&self) -> ID {
+        ID(self.record.id.to_string())
+    }
+    /// Its kind (`EconomicEvent`, `Commitment`, ...).
+    async fn record_kind(&self) -> &str {
+        &self.record.kind
+    }
+    /// The origin (DID) of the record that names it.
+    async fn record_origin(&self) -> &str {
+        &self.record.origin
+    }
+    /// The field that names it (`provider`, `resourceInventoriedAs`, ...).
+    async fn field(&self) -> &str {
+        &self.field
+    }
+    /// The retracted record.
+    async fn target_id(&self) -> ID {
+        ID(self.target.id.to_string())
+    }
+    /// Its kind.
+    async fn target_kind(&self) -> &str {
+        &self.target.kind
+    }
+    /// The origin (DID) that retracted it.
+    async fn target_origin(&self) -> &str {
+        &self.target.origin
+    }
+}
+
+/// Most retracted references listed at once.
+const MAX_RETRACTED_REFERENCES: usize = 1000;
+
 #[Object]
 impl Federation {
+    /// Live records that name a retracted record, in record, field and target order (at
+    /// most 1,000): a reference that outlived its target, which only another node's
+    /// retraction can cause. Derived from the records held, so nodes holding the same feeds
+    /// list the same.
+    async fn retracted_references(&self, ctx: &Context<'_>) -> GqlResult<Vec<RetractedReference>> {
+        let db = super::app(ctx).store().db();
+        let found = records::retracted_references(db, MAX_RETRACTED_REFERENCES).await.map_err(AppError::from)?;
+        let mut ids: Vec<uuid::Uuid> = found.iter().flat_map(|(r, _, t)| [*r, *t]).collect();
+        ids.sort();
+        ids.dedup();
+        let held: std::collections::HashMap<uuid::Uuid, record::Model> =
+            records::get_many(db, &ids).await.map_err(AppError::from)?.into_iter().map(|m| (m.id, m)).collect();
+        Ok(found
+            .into_iter()
+            .filter_map(|(r, field, t)| {
+                Some(RetractedReference { record: held.get(&r)?.clone(), field, target: held.get(&t)?.clone() })
+            })
+            .collect())
+    }
     /// This node's DID: the origin of its own feed.
     async fn did(&self, ctx: &Context<'_>) -> String {
         super::app(ctx).did().to_string()

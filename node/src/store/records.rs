@@ -288,6 +288,44 @@ pub async fn referrers<C: ConnectionTrait>(db: &C, value: &str) -> Result<Vec<(U
         .await
 }
 
+/// Live records whose index names a retracted record, as `(record, field, target)`, sorted,
+/// at most `limit`: references that outlived their target, as when a record's home node
+/// retracts it after another node's record named it. Locally, retracting a record that
+/// others name is refused, so these only come from other nodes.
+#[tracing::instrument(level = "debug", name = "store.records.retracted_references", skip_all)]
+pub async fn retracted_references<C: ConnectionTrait>(
+    db: &C,
+    limit: usize,
+) -> Result<Vec<(Uuid, String, Uuid)>, DbErr> {
+    let retracted: Vec<Uuid> = record::Entity::find()
+        .select_only()
+        .column(record::Column::Id)
+        .filter(record::Column::Deleted.eq(true))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut found = Vec::new();
+    for chunk in retracted.chunks(500) {
+        let values: Vec<String> = chunk.iter().map(Uuid::to_string).collect();
+        let rows: Vec<(Uuid, String, String)> = record_index::Entity::find()
+            .select_only()
+            .column(record_index::Column::RecordId)
+            .column(record_index::Column::Field)
+            .column(record_index::Column::Value)
+            .filter(record_index::Column::Value.is_in(values))
+            .filter(record_index::Column::RecordId.in_subquery(live_ids(&[])))
+            .into_tuple()
+            .all(db)
+            .await?;
+        found
+            .extend(rows.into_iter().filter_map(|(id, field, value)| Some((id, field, Uuid::parse_str(&value).ok()?))));
+    }
+    found.sort();
+    found.dedup();
+    found.truncate(limit);
+    Ok(found)
+}
+
 /// `SELECT id FROM record WHERE NOT deleted [AND kind IN kinds]`.
 fn live_ids(kinds: &[&'static str]) -> sea_orm::sea_query::SelectStatement {
     let mut q = Query::select();

@@ -230,3 +230,60 @@ async fn an_origin_cannot_take_another_origins_acknowledgement_id() {
     assert_eq!(ids, vec![own], "only the rogue's own acknowledgement is held");
     node.stop().await;
 }
+
+const RETRACTED: &str = "{ federation { retractedReferences { recordId recordKind recordOrigin field
+    targetId targetKind targetOrigin } } }";
+
+/// A record retracted by its home node while another node's event names it: every node
+/// holding both lists the reference, the same way; the node that retracted it, which never
+/// saw the event, lists nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reference_to_a_record_retracted_elsewhere_is_flagged_alike() {
+    let a = spawn(Backend::Sqlite, &[], &[]).await;
+    let a_did = a.node.app().did().to_string();
+    let b = spawn(Backend::Postgres, &[&a], &[&a_did]).await;
+    let b_did = b.node.app().did().to_string();
+    let c = spawn(Backend::Sqlite, &[&b], &[&a_did, &b_did]).await;
+
+    let person = a
+        .ok("mutation { createPerson(person: {name: \"Visiting welder\"}) { agent { id revisionId } } }", json!({}))
+        .await;
+    let (welder, revision) =
+        (id(&person["createPerson"]["agent"]["id"]), id(&person["createPerson"]["agent"]["revisionId"]));
+    eventually("B holds A's person", async || {
+        b.ok("query($id: ID!) { person(id: $id) { id } }", json!({"id": welder})).await["person"]["id"]
+            == welder.as_str()
+    })
+    .await;
+
+    // B records the welder's work for its own workshop.
+    let s = shop(&b).await;
+    let work = b
+        .ok(
+            RECORD,
+            json!({"e": {"action": "work", "provider": welder, "receiver": s.lab, "hasPointInTime": "2026-05-03T09:00:00Z",
+                "effortQuantity": {"hasNumericalValue": "3", "hasUnit": s.hour}}}),
+        )
+        .await;
+    let work = id(&work["createEconomicEvent"]["economicEvent"]["id"]);
+    for n in [&a, &b, &c] {
+        assert_eq!(n.ok(RETRACTED, json!({})).await["federation"]["retractedReferences"], json!([]));
+    }
+
+    // A, which does not follow B, knows of no event naming the welder: it may retract them.
+    let gone = a.ok("mutation($r: ID!) { deletePerson(revisionId: $r) }", json!({"r": revision})).await;
+    assert_eq!(gone["deletePerson"], true);
+    let expected = json!([{"recordId": work, "recordKind": "EconomicEvent", "recordOrigin": b_did, "field": "provider",
+        "targetId": welder, "targetKind": "Person", "targetOrigin": a_did}]);
+    for n in [&b, &c] {
+        eventually("the retraction reaches every node holding the event", async || {
+            n.ok(RETRACTED, json!({})).await["federation"]["retractedReferences"] == expected
+        })
+        .await;
+    }
+    assert_eq!(a.ok(RETRACTED, json!({})).await["federation"]["retractedReferences"], json!([]));
+    // The event stands (events are facts); asking for its provider says it is not found.
+    let ev = c.gql("query($id: ID!) { economicEvent(id: $id) { id provider { id } } }", json!({"id": work})).await;
+    assert_eq!(ev["data"]["economicEvent"]["id"], work.as_str(), "{ev}");
+    assert_eq!(error_code(&ev), Some("NOT_FOUND"), "{ev}");
+}
