@@ -7,6 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use ed25519_dalek::VerifyingKey;
+use ed25519_zebra::VerificationKey;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::errors::DidError;
@@ -53,7 +54,8 @@ impl Did {
         if did.0 != s {
             return Err(DidError::NonCanonical);
         }
-        RECENT.with(|r| *r.borrow_mut() = Some((did.0.clone(), verifying)));
+        let verification = VerificationKey::try_from(key).map_err(|_| DidError::InvalidKey)?;
+        RECENT.with(|r| *r.borrow_mut() = Some((did.0.clone(), Keys { verifying, verification })));
         Ok(did)
     }
 
@@ -71,11 +73,20 @@ impl Did {
 
     /// The ed25519 verifying key this DID names.
     pub fn public_key(&self) -> Result<VerifyingKey, DidError> {
-        if let Some(key) = recent(&self.0, |key| *key) {
+        if let Some(key) = recent(&self.0, |keys| keys.verifying) {
             return Ok(key);
         }
         let key = decode_key_bytes(&self.0)?;
         VerifyingKey::from_bytes(&key).map_err(|_| DidError::InvalidKey)
+    }
+
+    /// The same key, decoded for signature checks under the ZIP 215 rules
+    /// ([`crate::identity::verify_signature`]).
+    pub(crate) fn verification_key(&self) -> Result<VerificationKey, DidError> {
+        if let Some(key) = recent(&self.0, |keys| keys.verification) {
+            return Ok(key);
+        }
+        VerificationKey::try_from(decode_key_bytes(&self.0)?).map_err(|_| DidError::InvalidKey)
     }
 
     /// The DID as a string slice (`did:key:z6Mk…`).
@@ -85,16 +96,24 @@ impl Did {
 }
 
 thread_local! {
-    /// The DID this thread last parsed whole, with its key. A page of ops names one origin
+    /// The DID this thread last parsed whole, with its keys. A page of ops names one origin
     /// in every op, and parsing it (base58, decompressing the curve point, the weak-key and
     /// canonical-encoding checks) would otherwise cost about as much as hashing the op.
     /// Only [`Did::parse`] fills it, so a string found here passed every check.
-    static RECENT: RefCell<Option<(String, VerifyingKey)>> = const { RefCell::new(None) };
+    static RECENT: RefCell<Option<(String, Keys)>> = const { RefCell::new(None) };
 }
 
-/// `then` of the key of `s`, when `s` is the DID this thread last parsed.
-fn recent<T>(s: &str, then: impl FnOnce(&VerifyingKey) -> T) -> Option<T> {
-    RECENT.with(|r| r.borrow().as_ref().filter(|(did, _)| did == s).map(|(_, key)| then(key)))
+/// A DID's key, decoded once for each use.
+struct Keys {
+    /// For `ed25519-dalek` (tokens, the node key).
+    verifying: VerifyingKey,
+    /// For op signatures (`ed25519-zebra`, ZIP 215).
+    verification: VerificationKey,
+}
+
+/// `then` of the keys of `s`, when `s` is the DID this thread last parsed.
+fn recent<T>(s: &str, then: impl FnOnce(&Keys) -> T) -> Option<T> {
+    RECENT.with(|r| r.borrow().as_ref().filter(|(did, _)| did == s).map(|(_, keys)| then(keys)))
 }
 
 /// Extracts the 32 key bytes from a `did:key` string without curve checks.

@@ -8,9 +8,7 @@
 //! more than ZIP 215 asks: a `did:key` is refused when its key is weak (small order) or not
 //! canonically encoded ([`Did::parse`]).
 
-use std::cell::RefCell;
-
-use ed25519_zebra::{Signature, VerificationKey, VerificationKeyBytes, batch};
+use ed25519_zebra::{Signature, VerificationKeyBytes, batch};
 
 use super::did::Did;
 use super::errors::SignatureError;
@@ -25,7 +23,7 @@ const MIN_BATCH: usize = 4;
 pub fn verify_signature(did: &Did, msg: &[u8], sig: &[u8]) -> Result<(), SignatureError> {
     let sig = <[u8; SIGNATURE_LEN]>::try_from(sig)
         .map_err(|_| SignatureError::Malformed(format!("expected {SIGNATURE_LEN} bytes, got {}", sig.len())))?;
-    let key = verification_key(did)?;
+    let key = did.verification_key()?;
     key.verify(&Signature::from(sig), msg).map_err(|_| SignatureError::Invalid)
 }
 
@@ -37,9 +35,9 @@ pub fn verify_signature(did: &Did, msg: &[u8], sig: &[u8]) -> Result<(), Signatu
 /// signature only with probability 2^-128 (its coefficients are random 128-bit scalars),
 /// and, the equation being cofactored, never because of a small-order component.
 pub fn verify_signatures(did: &Did, items: &[(&[u8], &[u8; SIGNATURE_LEN])]) -> Vec<Result<(), SignatureError>> {
-    let key = match verification_key(did) {
+    let key = match did.verification_key() {
         Ok(key) => key,
-        Err(e) => return items.iter().map(|_| Err(e.clone())).collect(),
+        Err(e) => return items.iter().map(|_| Err(SignatureError::from(e.clone()))).collect(),
     };
     if items.len() >= MIN_BATCH {
         let bytes = VerificationKeyBytes::from(key);
@@ -55,23 +53,6 @@ pub fn verify_signatures(did: &Did, items: &[(&[u8], &[u8; SIGNATURE_LEN])]) -> 
         .iter()
         .map(|(msg, sig)| key.verify(&Signature::from(**sig), msg).map_err(|_| SignatureError::Invalid))
         .collect()
-}
-
-thread_local! {
-    /// The last key decoded on this thread: a page's ops all share their origin's.
-    static RECENT: RefCell<Option<(String, VerificationKey)>> = const { RefCell::new(None) };
-}
-
-/// `did`'s key, decoded for verification.
-fn verification_key(did: &Did) -> Result<VerificationKey, SignatureError> {
-    if let Some(key) = RECENT.with(|r| r.borrow().as_ref().filter(|(d, _)| d == did.as_str()).map(|(_, k)| *k)) {
-        return Ok(key);
-    }
-    let bytes = did.public_key()?.to_bytes();
-    // A parsed `Did` holds a canonical, non-weak key, which always decodes.
-    let key = VerificationKey::try_from(bytes).map_err(|_| SignatureError::Invalid)?;
-    RECENT.with(|r| *r.borrow_mut() = Some((did.as_str().to_owned(), key)));
-    Ok(key)
 }
 
 #[cfg(test)]
